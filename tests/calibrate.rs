@@ -404,12 +404,46 @@ fn deter_calibrate_is_deterministic_for_any_thread_count_and_writes_its_outputs(
     );
 }
 
+/// `deter calibrate ARGS --quiet --out OUT`, sent SIGINT as soon as `saved` holds of OUT's
+/// state.json (its bytes, or None while there is none): the process's output. Fails if the
+/// calibration ends first or no such state comes within 120 s.
+fn interrupted_once_a_state_is_saved(
+    args: &[&str],
+    out: &Path,
+    saved: impl Fn(Option<Vec<u8>>) -> bool,
+) -> std::process::Output {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(common::bin())
+        .arg("calibrate")
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !saved(std::fs::read(out.join("state.json")).ok()) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the calibration ended before a generation was saved"
+        );
+        assert!(start.elapsed() < Duration::from_secs(120), "no state.json");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    child.wait_with_output().unwrap()
+}
+
 /// Ctrl-C during `deter calibrate` keeps the finished generations (exit 130, no posterior);
 /// `--resume`, with another thread count, then writes posterior.csv, diagnostics.csv,
 /// state.json and report.html byte for byte as an uninterrupted run with one thread.
 #[test]
 fn an_interrupted_and_resumed_calibration_writes_the_same_bytes() {
-    use std::time::{Duration, Instant};
     let tmp = tempfile::tempdir().unwrap();
     // Large enough that the generations after the first take far longer than the polling
     // below: the signal arrives while a later generation runs.
@@ -431,35 +465,11 @@ fn an_interrupted_and_resumed_calibration_writes_the_same_bytes() {
     let whole = tmp.path().join("whole");
     run(&whole, "1", false);
     let cut = tmp.path().join("cut");
-    let mut child = std::process::Command::new(common::bin())
-        .args([
-            "calibrate",
-            file.to_str().unwrap(),
-            "--quiet",
-            "--threads",
-            "2",
-            "--out",
-        ])
-        .arg(&cut)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while !cut.join("state.json").exists() {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the calibration ended before a generation was saved"
-        );
-        assert!(start.elapsed() < Duration::from_secs(120), "no state.json");
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let out = child.wait_with_output().unwrap();
+    let out = interrupted_once_a_state_is_saved(
+        &[file.to_str().unwrap(), "--threads", "2"],
+        &cut,
+        |state| state.is_some(),
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");
     // The exact command to continue, as an interrupted sweep prints it (polish8: it said
@@ -522,7 +532,6 @@ fn an_interrupted_and_resumed_calibration_writes_the_same_bytes() {
 /// calibration's posterior with another's state). Red if the stale outputs are kept.
 #[test]
 fn an_interrupted_forced_calibration_leaves_no_posterior_of_the_one_it_replaced() {
-    use std::time::{Duration, Instant};
     let tmp = tempfile::tempdir().unwrap();
     let (dir_a, dir_b) = (tmp.path().join("a"), tmp.path().join("b"));
     std::fs::create_dir_all(&dir_a).unwrap();
@@ -546,39 +555,11 @@ fn an_interrupted_forced_calibration_leaves_no_posterior_of_the_one_it_replaced(
     let state_a = std::fs::read(out.join("state.json")).unwrap();
     let diagnostics_a = std::fs::read(out.join("diagnostics.csv")).unwrap();
     assert!(out.join("posterior.csv").exists() && out.join("report.html").exists());
-    let mut child = std::process::Command::new(common::bin())
-        .args([
-            "calibrate",
-            b.to_str().unwrap(),
-            "--quiet",
-            "--threads",
-            "2",
-            "--force",
-            "--out",
-        ])
-        .arg(&out)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while std::fs::read(out.join("state.json")).is_ok_and(|s| s == state_a) {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the calibration ended before a generation was saved"
-        );
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "no new state.json"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let done = child.wait_with_output().unwrap();
+    let done = interrupted_once_a_state_is_saved(
+        &[b.to_str().unwrap(), "--threads", "2", "--force"],
+        &out,
+        |state| state.is_some_and(|s| s != state_a),
+    );
     let err = String::from_utf8_lossy(&done.stderr);
     assert_eq!(done.status.code(), Some(130), "{err}");
     // The new calibration's state and diagnostics, and nothing of the one it replaced.

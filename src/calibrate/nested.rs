@@ -322,9 +322,10 @@ pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(),
 /// `--set` as its help line. Or the first column that names, under another spelling, a
 /// parameter an earlier column names (a policy change's `name` and its `changes[K].OP`, an
 /// index written `[00]`): "column `B` is the same scenario parameter as column `A` (columns I
-/// and J)" at the second's header cell (after "column `B`:"), as a column named twice is refused (both were set from
-/// one row, the later silently winning). `None`: every column resolves to a parameter of its
-/// own (case parameters `CASE/PATH` are skipped, as [`resolve`] skips them).
+/// and J)" at the second's header cell (after "column `B`:"), as a column named twice is
+/// refused (both were set from one row, the later silently winning). `None`: every column
+/// resolves to a parameter of its own (case parameters `CASE/PATH` are skipped, as
+/// [`resolve`] skips them).
 pub fn unknown_column(
     posterior: &Posterior,
     text: &str,
