@@ -1630,7 +1630,12 @@ fn an_output_named_with_another_formats_extension_is_refused_in_every_command() 
                      name of {} file",
                     named(name)
                 ),
-                &format!("use `{wanted}`"),
+                &if *writes == "CSV rows" && named(name) == "an HTML" {
+                    // An HTML name for rows: most likely meant for the page.
+                    format!("use `{wanted}` for the rows, or --report `{name}` for the HTML page")
+                } else {
+                    format!("use `{wanted}`")
+                },
             )
             .trim_end(),
             "{args:?}"

@@ -130,8 +130,10 @@ fn an_unknown_outcome_is_bad_input_naming_the_flag() {
         .assert()
         .code(2)
         .stderr(contains(
-            "--where: `regret_use_of_force`: regret needs a levers x futures",
-        ));
+            "--where:1:1: error: `regret_use_of_force`: regret needs a levers x futures",
+        ))
+        .stderr(contains("1 | regret_use_of_force > 0.1"))
+        .stderr(contains("1 error found"));
     deter()
         .arg("discover")
         .arg(&results)

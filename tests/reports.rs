@@ -3395,6 +3395,11 @@ mod policies {
             err.contains("`envoy from 2027-01`, not `envoy from 2025-07`"),
             "{err}"
         );
+        // The dated policies differ with the validated input: the root is named too.
+        assert!(
+            err.contains("and its validated input differs, header.sha256"),
+            "{err}"
+        );
     }
 
     /// A levers x futures sweep's shard records the dated policies of every policy option it

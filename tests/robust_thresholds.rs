@@ -149,7 +149,10 @@ fn the_crisis_opportunity_is_context_and_never_ranked() {
         "crisis=0.5",
     ]);
     refused(&o);
-    stderr_says(&o, "`crisis` is context");
+    // Located at the name in the flag's text, as an unknown outcome is.
+    stderr_says(&o, "--threshold:1:1: error: `crisis` is context");
+    stderr_says(&o, "1 | crisis=0.5");
+    stderr_says(&o, "1 error found");
     let s = dir.path().join("lxf.toml");
     let text = std::fs::read_to_string(&s)
         .unwrap()

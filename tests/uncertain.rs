@@ -207,6 +207,50 @@ fn csv_and_html_carry_the_json_numbers_with_both_intervals_labelled() {
 }
 
 #[test]
+fn the_interval_over_parameters_of_deterrence_held_mirrors_that_of_use_of_force() {
+    // Reading fixed before measuring: with 20 draws the 90% interval is the 1st smallest and
+    // the 1st largest per-draw value (ceil(0.05 * 20) = 1 from each end), so the interval of
+    // deterrence_held = 1 - use_of_force is 1 minus use_of_force's, end for end. (The old
+    // rule took the 19th smallest for the upper end: [0.0, 57.0] against [41.0, 99.0].)
+    let dir = tempfile::tempdir().unwrap();
+    let file = with_priors(dir.path(), "s.toml", WAR_COST);
+    let out = deter()
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--draws",
+            "20",
+            "--runs",
+            "200",
+        ])
+        .args(["--horizon-years", "3", "--format", "csv", "--quiet"])
+        .output()
+        .unwrap();
+    succeeded(&out);
+    let mut r = csv::Reader::from_reader(&out.stdout[..]);
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let get = |entity: &str, metric: &str, stat: &str| -> f64 {
+        rows.iter()
+            .find(|x| &x[2] == entity && &x[3] == metric && &x[4] == stat)
+            .unwrap_or_else(|| panic!("no row {entity} {metric} {stat}"))[5]
+            .parse()
+            .unwrap()
+    };
+    for metric in ["use_of_force", "deterrence_held", "threat"] {
+        let mut p: Vec<f64> = (0..20)
+            .map(|d| get(&format!("draw:{d}"), metric, "p"))
+            .collect();
+        p.sort_by(f64::total_cmp);
+        assert_eq!(get("region", metric, "param90_lo"), p[0], "{metric}");
+        assert_eq!(get("region", metric, "param90_hi"), p[19], "{metric}");
+    }
+    let uof = |s| get("region", "use_of_force", s);
+    let held = |s| get("region", "deterrence_held", s);
+    assert!((held("param90_lo") - (1.0 - uof("param90_hi"))).abs() < 1e-12);
+    assert!((held("param90_hi") - (1.0 - uof("param90_lo"))).abs() < 1e-12);
+}
+
+#[test]
 fn compare_pairs_a_and_b_on_the_same_prior_draws_and_refuses_conflicting_priors() {
     let dir = tempfile::tempdir().unwrap();
     let a = with_priors(dir.path(), "a.toml", WAR_COST);

@@ -1970,6 +1970,31 @@ fn a_second_calibration_on_the_same_directory_is_refused_while_the_first_runs() 
     ] {
         assert!(out.join(name).is_file(), "calibrate wrote {name}");
     }
+    // A state of this calibration that looks interrupted (no stop reason) while another
+    // calibrate holds the directory: that one is writing it right now, so the refusal is the
+    // lock's, not "interrupted ... --resume" (which the check of the state gave when it ran
+    // before the lock); once released, the interrupted state is named as before.
+    let state = out.join("state.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    v["stopped"] = serde_json::Value::Null;
+    std::fs::write(&state, serde_json::to_vec(&v).unwrap()).unwrap();
+    let before = std::fs::read(&state).unwrap();
+    let held = std::fs::File::open(&out).unwrap();
+    held.lock().unwrap();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    stderr_says(&o, "is being written by another deter calibrate right now");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("holds this calibration"), "{err}");
+    drop(held);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    stderr_says(&o, "holds this calibration, interrupted after");
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        before,
+        "a refusal rewrote the state"
+    );
 }
 
 /// `--plots DIR` where no directory can be created (here under `/proc`, refused to every
@@ -4666,4 +4691,146 @@ fn validate_refuses_a_device_in_the_words_of_run() {
     );
     assert_eq!(first_line(&e), first_line(&reference), "{e}\n{reference}");
     assert!(!e.contains("the file is empty"), "{e}");
+}
+
+/// `--runs N` beside `--until-ci` and `--max-runs` (trial 5): adaptive stopping's cap is
+/// `--max-runs`, and `--runs` only its default, so `--runs` was dropped without a word. Every
+/// command that stops adaptively (run, compare, sweep) now says so (not refused: a sweep's
+/// resume command repeats the flags it was given), and not under --quiet.
+#[test]
+fn runs_beside_until_ci_and_max_runs_is_said_to_be_unused() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = small_sweep(d.path());
+    let said = "deter: --runs 300 is not used: with --max-runs, --until-ci adds runs in blocks \
+                of 1,000 up to --max-runs 1000";
+    let until = ["--until-ci", "0.3", "--max-runs", "1000", "--runs", "300"];
+    for command in [
+        vec!["run", base.as_str(), "--no-attribution", "--format", "json"],
+        vec!["compare", base.as_str(), base.as_str(), "--no-attribution"],
+        vec!["sweep", sweep.to_str().unwrap()],
+    ] {
+        let args: Vec<&str> = command.iter().copied().chain(until).collect();
+        let o = run(&args);
+        succeeded_for(&o, format_args!("{args:?}"));
+        stderr_says(&o, said);
+        let quiet: Vec<&str> = args.iter().copied().chain(["--quiet"]).collect();
+        let o = run(&quiet);
+        succeeded_for(&o, format_args!("{quiet:?}"));
+        assert!(!stderr(&o).contains("is not used"), "{quiet:?}");
+        // Without --max-runs, --runs is the cap and nothing is said.
+        let capped: Vec<&str> = command
+            .iter()
+            .copied()
+            .chain(["--until-ci", "0.3", "--runs", "300"])
+            .collect();
+        let o = run(&capped);
+        succeeded_for(&o, format_args!("{capped:?}"));
+        assert!(!stderr(&o).contains("is not used"), "{capped:?}");
+    }
+}
+
+/// `deter sweep --resume` onto results that do not exist yet starts from the first point (a
+/// requeued array task runs the same command either way) but said nothing (trial 5); it now
+/// says so. And `--out results.jsonl` without `--format` wrote CSV: `.jsonl` and `.ndjson`
+/// name JSON Lines as `.json` does.
+#[test]
+fn a_resume_from_nothing_is_said_and_jsonl_names_json_lines() {
+    let d = tempfile::tempdir().unwrap();
+    let sweep = small_sweep(d.path());
+    for name in ["r.jsonl", "r.NDJSON"] {
+        let out = d.path().join(name);
+        let o = run(&[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--resume",
+        ]);
+        succeeded(&o);
+        stderr_says(
+            &o,
+            &format!(
+                "deter: --resume: `{}` does not exist yet, so the sweep starts from its first \
+                 point",
+                out.display()
+            ),
+        );
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(text.lines().count(), 5, "{text}");
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a JSON Lines row");
+            assert!(v.is_object(), "{line}");
+        }
+        // Resumed once complete: nothing said of a start from nothing.
+        let o = run(&[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--resume",
+        ]);
+        assert!(!stderr(&o).contains("does not exist yet"), "{o:?}");
+    }
+    // Contradicted by --format, refused as `.json` is.
+    let o = run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        d.path().join("x.jsonl").to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    refused(&o);
+    stderr_says(&o, "the name of a JSON file");
+}
+
+/// `deter robust --out r.html` (and `--per-run r.html`) is refused, but its help named only
+/// `r.csv` (trial 5): every command with a rows file has `--report` for the page, which the
+/// help now names too.
+#[test]
+fn an_html_name_for_rows_points_to_report() {
+    let d = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let results = d.path().join("results.csv");
+    let sweep = small_sweep(d.path());
+    succeeded(&run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        results.to_str().unwrap(),
+        "--quiet",
+    ]));
+    let page = d.path().join("r.html");
+    let page = page.to_str().unwrap();
+    let rows = d.path().join("r.csv");
+    for (flag, args) in [
+        (
+            "--out",
+            vec!["robust", results.to_str().unwrap(), "--out", page],
+        ),
+        ("--per-run", vec!["run", base.as_str(), "--per-run", page]),
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let len = page.chars().count();
+        assert_eq!(
+            stderr(&o),
+            flag_fault_help(
+                flag,
+                page,
+                1,
+                len,
+                &format!(
+                    "expected a file for CSV rows ({flag} writes CSV rows), found `{page}`, the \
+                     name of an HTML file"
+                ),
+                &format!(
+                    "use `{}` for the rows, or --report `{page}` for the HTML page",
+                    rows.display()
+                ),
+            ),
+            "{args:?}"
+        );
+    }
 }

@@ -452,20 +452,31 @@ where
     Ok(())
 }
 
-/// Weighted quantile of `x` (weights need not be normalised): the smallest x with cumulative
-/// weight >= q.
+/// Weighted quantile of `x` (weights need not be normalised), by rank with no interpolation.
+///
+/// For `q <= 1/2` it is the smallest x whose cumulative weight from below reaches `q` of the
+/// total; for `q > 1/2` the largest x whose cumulative weight from above reaches `1 - q`. The
+/// two ends of a central interval are so mirror images: the `[q, 1 - q]` interval of `1 - x` is
+/// exactly `1 -` the interval of `x` (with D equal weights, the `ceil(q D)`-th smallest and the
+/// `ceil(q D)`-th largest). A relative tolerance of 1e-9 on the weight sums keeps `0.95 * 20`
+/// from rounding past a rank.
 pub fn weighted_quantile(x: &[f64], w: &[f64], q: f64) -> f64 {
     let mut idx: Vec<usize> = (0..x.len()).collect();
     idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
     let total: f64 = w.iter().sum();
+    let (tail, from_top) = if q > 0.5 { (1.0 - q, true) } else { (q, false) };
+    let reach = tail * total * (1.0 - 1e-9);
     let mut acc = 0.0;
-    for &i in &idx {
-        acc += w[i];
-        if acc >= q * total {
-            return x[i];
-        }
-    }
-    idx.last().map_or(f64::NAN, |&i| x[i])
+    let mut reached = |i: &&usize| {
+        acc += w[**i];
+        acc >= reach && acc > 0.0
+    };
+    let (found, last) = if from_top {
+        (idx.iter().rev().find(&mut reached), idx.first())
+    } else {
+        (idx.iter().find(&mut reached), idx.last())
+    };
+    found.or(last).map_or(f64::NAN, |&i| x[i])
 }
 
 /// `m` draws from the weighted population by systematic resampling (Carpenter, Clifford &
@@ -515,9 +526,30 @@ mod tests {
         assert_eq!(weighted_quantile(&x, &w, 0.5), 1.0);
         assert_eq!(weighted_quantile(&x, &w, 0.6), 2.0);
         assert_eq!(weighted_quantile(&x, &w, 0.95), 3.0);
+        assert_eq!(weighted_quantile(&x, &w, 0.75), 2.0);
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let idx = resample(&w, 10, &mut rng);
         assert_eq!(idx.len(), 10);
         assert_eq!(idx.iter().filter(|&&i| i == 1).count(), 5);
+    }
+
+    #[test]
+    fn a_central_interval_of_the_complement_is_the_mirror_image() {
+        // Twenty equal weights: the 5% end is the smallest, the 95% end the largest, so the
+        // interval of 1 - p is 1 minus the interval of p (it was [min, 19th] and so not).
+        let p: Vec<f64> = (0..20).map(|i| f64::from(i * i) / 400.0).collect();
+        let w = vec![1.0; p.len()];
+        let held: Vec<f64> = p.iter().map(|x| 1.0 - x).collect();
+        let (lo, hi) = (weighted_quantile(&p, &w, 0.05), weighted_quantile(&p, &w, 0.95));
+        assert_eq!((lo, hi), (0.0, 361.0 / 400.0));
+        assert_eq!(weighted_quantile(&held, &w, 0.05), 1.0 - hi);
+        assert_eq!(weighted_quantile(&held, &w, 0.95), 1.0 - lo);
+        // Unequal weights, 57 draws: still mirrored.
+        let w: Vec<f64> = (0..57).map(|i| 1.0 + f64::from(i % 5)).collect();
+        let p: Vec<f64> = (0..57).map(|i| f64::from((i * 37) % 57) / 57.0).collect();
+        let held: Vec<f64> = p.iter().map(|x| 1.0 - x).collect();
+        for q in [0.05, 0.1, 0.25] {
+            assert_eq!(weighted_quantile(&held, &w, q), 1.0 - weighted_quantile(&p, &w, 1.0 - q));
+        }
     }
 }

@@ -396,13 +396,20 @@ fn yearly_chart(
     })
 }
 
-/// Quantile q of sorted counts (nearest rank).
+/// Quantile q of sorted counts by rank: for `q <= 1/2` the `ceil(q n)`-th smallest, for
+/// `q > 1/2` the `ceil((1 - q) n)`-th largest, so a central interval's ends are mirror images
+/// (the rule of [`super::abc::weighted_quantile`] with equal weights).
 pub fn count_quantile(sorted: &[u32], q: f64) -> u32 {
-    if sorted.is_empty() {
+    let n = sorted.len();
+    if n == 0 {
         return 0;
     }
-    let k = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[k]
+    let rank = |t: f64| ((t * n as f64 * (1.0 - 1e-9)).ceil() as usize).clamp(1, n);
+    if q > 0.5 {
+        sorted[n - rank(1.0 - q)]
+    } else {
+        sorted[rank(q) - 1]
+    }
 }
 
 #[cfg(feature = "html")]

@@ -270,7 +270,6 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         note!("{w}");
     }
     let calibration_sha256 = calibration_hash(&cal);
-    check_not_another(args, &calibration_sha256)?;
     // Nothing to resume where the directory does not exist: said before creating it. (In a
     // directory that exists, another calibration may be writing its first generation: the
     // lock below speaks first.)
@@ -292,6 +291,10 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     // calibrations writing one directory would leave a state of one beside a posterior of the
     // other.
     let _out_lock = lock_out_dir(&args.out)?;
+    // After the lock: a state another calibration is writing right now is neither
+    // "interrupted" nor "another calibration's results" but busy, and the lock says so. (A
+    // directory created above holds no state, so this refuses nothing there.)
+    check_not_another(args, &calibration_sha256)?;
     let prov = output::Provenance {
         engine_version: crate::ENGINE_VERSION.to_string(),
         seed: cal.settings.seed,

@@ -54,6 +54,8 @@ pub struct CompareArgs {
 
 pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     args.until.refuse_cap_alone()?;
+    args.until
+        .note_unused_runs(args.sim.runs, args.output.quiet);
     let inputs = [args.a.clone(), args.b.clone()];
     super::refuse_pipes(&inputs)?;
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();

@@ -270,8 +270,18 @@ pub fn check_named_format(
     };
     // Refused as every flag's fault, at the flag's value (as `--out x.html`).
     let shown = path.display().to_string();
+    // Every command with a rows file has `--report` for the page: an HTML name for the rows
+    // is most likely meant for it.
+    let page_flag = if page {
+        format!(" for the rows, or --report `{shown}` for the HTML page")
+    } else {
+        String::new()
+    };
     Err(super::FlagFault {
-        help: Some(format!("use `{}`", path.with_extension(wanted).display())),
+        help: Some(format!(
+            "use `{}`{page_flag}",
+            path.with_extension(wanted).display()
+        )),
         ..super::FlagFault::new(
             flag,
             &shown,
@@ -349,6 +359,20 @@ impl UntilFlags {
             "--max-runs caps the runs of --until-ci HALF_WIDTH; give --until-ci too, or --runs N \
              for a fixed number of runs",
         )
+    }
+
+    /// `--runs N` beside `--until-ci` and `--max-runs`: `--runs` is the cap of `--until-ci`
+    /// only when `--max-runs` is not given, so with both it is not used: said (unless
+    /// `quiet`), not refused, since a sweep's resume command repeats the flags it was given.
+    pub fn note_unused_runs(&self, runs: Option<u64>, quiet: bool) {
+        if let (Some(n), Some(_), Some(cap)) = (runs, self.until_ci, self.max_runs)
+            && !quiet
+        {
+            note!(
+                "deter: --runs {n} is not used: with --max-runs, --until-ci adds runs in blocks \
+                 of 1,000 up to --max-runs {cap}"
+            );
+        }
     }
 }
 

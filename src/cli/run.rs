@@ -450,6 +450,8 @@ fn unreadable_entry(line: &str) -> Option<(String, Option<String>)> {
 /// [`super::refuse_alone`]), before anything is read or written.
 fn refuse_pairs(args: &RunArgs) -> Result<(), CliError> {
     args.until.refuse_cap_alone()?;
+    args.until
+        .note_unused_runs(args.sim.runs, args.output.quiet);
     super::refuse_alone(
         super::switch(args.per_run_rows, "--per-run-rows"),
         "--shard",

@@ -32,7 +32,7 @@ pub struct SweepArgs {
     /// Results file, written point by point [default: stdout, which cannot be resumed].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Format of the results [default: from the --out extension (.json: JSON Lines, .csv:
+    /// Format of the results [default: from the --out extension (.json, .jsonl: JSON Lines, .csv:
     /// CSV), else csv].
     #[arg(long, value_enum)]
     pub format: Option<SweepFormat>,
@@ -162,8 +162,8 @@ pub fn check_outputs_apart(
 }
 
 impl SweepArgs {
-    /// The format of the results: `--format`, else the `--out` extension (`.json` -> JSON
-    /// Lines, `.csv` -> CSV), else CSV. As for `run`, `compare` and `merge`, an `--out` whose
+    /// The format of the results: `--format`, else the `--out` extension (`.json`, `.jsonl`,
+    /// `.ndjson` -> JSON Lines, `.csv` -> CSV), else CSV. As for `run`, `compare` and `merge`, an `--out` whose
     /// extension contradicts an explicit `--format`, and an `--out x.html` (the page is
     /// `--report`), are refused before any work, so the rows never land in a file a program
     /// would parse as something else.
@@ -252,6 +252,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     for out in &outputs {
         output::check_writable(out, &[]).map_err(CliError::Usage)?;
     }
+    // `--resume` onto results that do not exist yet starts afresh (a job array's requeued
+    // task runs the same command whether or not its first attempt began): said below.
+    let resume_from_nothing = args.resume && args.out.as_ref().is_some_and(|o| !o.exists());
     if args.shard.is_none() {
         // A resume of results that exist reads their record first (a fresh start writes it).
         let resuming = args.resume && args.out.as_ref().is_some_and(|o| o.exists());
@@ -355,6 +358,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             (None, Sink::Stdout, 0, Vec::new())
         }
     };
+    if resume_from_nothing && !args.quiet {
+        note!(
+            "deter: --resume: `{}` does not exist yet, so the sweep starts from its first point",
+            args.out.as_deref().unwrap_or(Path::new("")).display()
+        );
+    }
     if start > 0 && !args.quiet {
         note!(
             "deter: resuming {}: {} of {} already done",
@@ -606,6 +615,7 @@ pub fn sensitivity_tail(
 /// `--max-runs`, the outputs the merge writes, `--resume`).
 fn refuse_pairs(args: &SweepArgs) -> Result<(), CliError> {
     args.until.refuse_cap_alone()?;
+    args.until.note_unused_runs(args.sim.runs, args.quiet);
     super::refuse_alone(
         super::switch(args.resume, "--resume"),
         "--out",

@@ -905,9 +905,13 @@ pub fn check_thresholds(thresholds: &[(String, f64)]) -> Result<(), Refusal> {
     let ranked: Vec<&str> = OUTCOMES.into_iter().filter(|o| !is_context(o)).collect();
     for (o, _) in thresholds {
         if is_context(o) {
-            return Err(Refusal::Other(format!(
-                "`{o}` is context (how often the challenger could escalate), not an objective: robustness does not rank policies on it, so a threshold for it is never used"
-            )));
+            return Err(Refusal::Unknown {
+                name: o.clone(),
+                message: format!(
+                    "`{o}` is context (how often the challenger could escalate), not an objective: robustness does not rank policies on it, so a threshold for it is never used"
+                ),
+                suggestion: None,
+            });
         }
         if !ranked.contains(&o.as_str()) {
             return Err(Refusal::unknown(

@@ -36,7 +36,9 @@ pub enum Refusal {
     /// [0, 1]): its diagnostic, at `FILE:LINE:COL` with the column as its key.
     Cell(Box<crate::scenario::Diagnostic>),
     /// A name asked for that the results do not hold (an outcome, a policy, a parameter
-    /// column, a threshold's outcome, a status quo).
+    /// column, a threshold's outcome, a status quo), or hold but cannot serve here (a
+    /// threshold on a context outcome, a regret without policies): located at the name in
+    /// the flag's text as any unknown name is.
     Unknown {
         /// The name as given.
         name: String,
@@ -690,10 +692,14 @@ impl Results {
             && let Some(c) = self.outcome_column(&format!("{o}_p"))
         {
             if !self.has_policies() {
-                return Err(Refusal::Other(format!(
-                    "`{name}`: regret needs a levers x futures results file (with \
+                return Err(Refusal::Unknown {
+                    name: name.to_string(),
+                    message: format!(
+                        "`{name}`: regret needs a levers x futures results file (with \
                          `policy` and `future` columns)"
-                )));
+                    ),
+                    suggestion: None,
+                });
             }
             return self.regret(c, Direction::of_outcome(o));
         }

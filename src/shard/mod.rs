@@ -1458,12 +1458,20 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
             } else {
                 field.split(' ').next().unwrap_or(field)
             };
+            // Dated policies come first for their words (which month differs), but they
+            // differ with the validated input: a shard of another scenario is told so too.
+            let input_too = if key == "policies" && f.header.sha256 != h.sha256 {
+                " (and its validated input differs, header.sha256: a shard of another \
+                 scenario, or of this one edited)"
+            } else {
+                ""
+            };
             return Err(MergeError::at(
                 f,
                 &format!("header.{key}"),
                 format!(
                     "the file does not belong with `{ref_name}`: its {field} is {here}, not \
-                     {there}; merge only the shards of one invocation"
+                     {there}{input_too}; merge only the shards of one invocation"
                 ),
             ));
         }

@@ -29,7 +29,7 @@ impl RowFormat {
     }
 
     /// The format of a results file `out` (None: standard output) asked for as `asked`: it,
-    /// else the extension (`.json`: JSON Lines, `.csv`: CSV, in any case), else CSV. Refused
+    /// else the extension (`.json`, `.jsonl`, `.ndjson`: JSON Lines; `.csv`: CSV; in any case), else CSV. Refused
     /// before any work: an extension that contradicts `asked`, and `.html`/`.htm` (the page is
     /// `--report`), so rows never land in a file a program would parse as something else and
     /// the resume command a record gives (`--format` with `--out`) is one `deter sweep`
@@ -45,7 +45,8 @@ impl RowFormat {
             .map(str::to_ascii_lowercase);
         let shown = out.map(|o| o.display().to_string()).unwrap_or_default();
         let named = match ext.as_deref() {
-            Some("json") => Some(RowFormat::Json),
+            // JSON Lines' own extensions name it too (`results.jsonl`: it wrote CSV).
+            Some("json" | "jsonl" | "ndjson") => Some(RowFormat::Json),
             Some("csv") => Some(RowFormat::Csv),
             Some("html" | "htm") => {
                 return Err(match caller {

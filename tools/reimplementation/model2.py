@@ -1616,9 +1616,16 @@ def prior_value(e, u):
 
 
 def draw_quantile(x, q):
-    """The 5% and 95% quantiles over the D draws (param90): read as the inverse empirical CDF,
-    the ceil(q D)-th smallest, as every quantile of 7.12 (guess N10)."""
-    return count_quantile(np.asarray(x, float), q)
+    """The 5% and 95% quantiles over the D draws (param90): the ceil(q D)-th smallest for
+    q <= 1/2 and the ceil((1 - q) D)-th largest for q > 1/2, so the two ends are mirror images
+    (docs/OUTPUT.md "Nested runs"; guess N10, revised by the maintainers on 4 December 2026 when
+    deter's rule changed from the ceil(q D)-th smallest at both ends)."""
+    xs = np.sort(np.asarray(x, float))
+    if q > 0.5:
+        k = min(max(int(math.ceil((1.0 - q) * xs.size * (1 - 1e-9))), 1), xs.size)
+        return float(xs[xs.size - k])
+    k = min(max(int(math.ceil(q * xs.size * (1 - 1e-9))), 1), xs.size)
+    return float(xs[k - 1])
 
 
 def nested(sc, draws, runs, seed, values=None):
