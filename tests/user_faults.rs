@@ -4834,3 +4834,72 @@ fn an_html_name_for_rows_points_to_report() {
         );
     }
 }
+
+/// Every fault of a file said in one pass (trial 5): a sweep's `runs` of the wrong type hid
+/// its design's missing `points`, and a parameter with another fault (no `role`) hid that
+/// its path was swept twice, each said only once the other was mended; a rivalry whose
+/// challenger was an unknown id had its out-of-range parameters said only after the id was
+/// mended. All are now said together, in file order, by `validate` and by the command that
+/// reads the file.
+#[test]
+fn every_fault_of_a_sweep_or_a_rivalry_is_said_in_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    let sweep = write(
+        dir.path(),
+        "s.toml",
+        &format!(
+            "base = {base:?}\nruns = \"many\"\nseed = 1\ndesign = \"lhs\"\n\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrange = [0.4, 1.6]\n\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrange = [0.5, 1.6]\n\n\
+             [[parameter]]\npath = \"model.status_quo_value\"\nrange = [2.0, 1.0]\n"
+        ),
+    );
+    // "LINE:COL KEY" of each error line "FILE:LINE:COL: error: KEY: ...".
+    let said = |o: &std::process::Output| -> Vec<String> {
+        stderr(o)
+            .lines()
+            .filter_map(|l| {
+                let (at, rest) = l.split_once(": error: ")?;
+                let (_, line_col) = at.split_once(".toml:")?;
+                Some(format!("{line_col} {}", rest.split(':').next()?))
+            })
+            .collect()
+    };
+    let expected = [
+        "2:8 runs",
+        "4:10 points",
+        "6:1 parameter[0].role",
+        "10:1 parameter[1].role",
+        "11:8 parameter[1].path",
+        "14:1 parameter[2].role",
+        "16:9 parameter[2].range",
+    ];
+    for command in ["validate", "sweep"] {
+        let o = run(&[command, sweep.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{command}");
+        assert_eq!(said(&o), expected, "{command}: {}", stderr(&o));
+        stderr_says(&o, "`model.war_cost` is swept twice");
+        stderr_says(&o, "7 errors found");
+    }
+    let template = std::fs::read_to_string(root().join("src/scenario/template.toml")).unwrap();
+    let text = template
+        .replacen("challenger = \"AAA\"", "challenger = \"AAX\"", 1)
+        .replacen("\ntension = 0.5", "\ntension = 5.0", 1);
+    assert_ne!(text, template);
+    let file = write(dir.path(), "r.toml", &text);
+    for command in ["validate", "run"] {
+        let o = run(&[command, file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{command}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("rivalry[0].challenger: unknown country id `AAX`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("rivalry[0].tension: expected a number in [0, 1], found 5.0"),
+            "{command}: {err}"
+        );
+        stderr_says(&o, "2 errors found");
+    }
+}

@@ -1636,6 +1636,14 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The parameters of a rivalry dropped for a fault in its sides (an unknown id, a side
+    /// missing, one country on both sides): still checked, so every fault of the entry is
+    /// said in one pass, not the others only after the sides are mended.
+    fn params_of_dropped(&mut self, t: &DeTable<'_>, path: &str, target: &str, header: Range<usize>) {
+        let mut discarded = RivalryParams::defaults();
+        self.block(t, path, target, header, &mut discarded, false);
+    }
+
     fn rivalries(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
         let allowed = Self::keys_of(RivalryParams::FIELDS, RIVALRY_KEYS);
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
@@ -1686,6 +1694,7 @@ impl<'a> Reader<'a> {
                     };
                     self.2
                         .push(Dropped::Sides(written("challenger"), written("target")));
+                    self.params_of_dropped(t, &path, &path, span.clone());
                     continue;
                 }
             };
@@ -1714,6 +1723,7 @@ impl<'a> Reader<'a> {
                             let at = ("rivalry", id.as_str(), id_span, path.as_str());
                             self.new_id_meant(at, &base_ids, errors_before);
                         }
+                        self.params_of_dropped(t, &path, &format!("rivalry.{id}"), span.clone());
                         self.2.push(Dropped::Id(id));
                         continue;
                     };
@@ -1738,6 +1748,7 @@ impl<'a> Reader<'a> {
                     &path,
                     "challenger and target are the same country".into(),
                 );
+                self.params_of_dropped(t, &path, &format!("rivalry.{id}"), span.clone());
                 self.2.push(Dropped::Id(id));
                 continue;
             }

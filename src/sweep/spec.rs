@@ -617,6 +617,8 @@ impl Reader<'_> {
         };
         let mut parameters = Vec::new();
         let mut seen: Vec<(String, Range<usize>)> = Vec::new();
+        // Each path seen once, as it resolves and as written (for the "same parameter as").
+        let mut seen_paths: Vec<(ParamRef, String)> = Vec::new();
         // The span of each kept parameter's `path`, for the relevance warning below.
         let mut param_spans: Vec<(Range<usize>, String)> = Vec::new();
         // Futures from a file of draws (a calibration's posterior) instead of a design.
@@ -683,79 +685,58 @@ impl Reader<'_> {
                             self.type_error(item, &p, "a table");
                             continue;
                         };
-                        if let Some(param) = self.parameter(t, item.span(), &p, &base, design) {
-                            let span = lookup(t, "path").map_or(item.span(), |v| v.span());
-                            let span_of_path = span.clone();
-                            let swept = param.path.clone();
-                            // Two spellings of one scenario parameter (a policy change's
-                            // `name` and its `changes[K].OP`, an index written `[00]`) are
-                            // one parameter swept twice, as the same path twice is: compared
-                            // by what they resolve to, not by their text.
-                            let first = parameters
-                                .iter()
-                                .find(|q| q.target == param.target)
-                                .map(|q| q.path.clone());
-                            if self.check_duplicate(
-                                &mut seen,
-                                &format!("{:?}", param.target),
-                                span,
-                                &format!("{p}.path"),
-                                |line| match first.filter(|f| *f != swept) {
-                                    Some(f) => format!(
-                                        "`{swept}` is swept twice: it is the same scenario \
-                                         parameter as `{f}` (line {line})"
-                                    ),
-                                    None => format!("`{swept}` is swept twice"),
-                                },
-                            ) {
-                                param_spans.push((span_of_path.clone(), format!("{p}.path")));
-                                parameters.push(param);
-                            }
+                        let param = self.parameter(t, item.span(), &p, &base, design);
+                        // The path as it resolves, read apart from the rest of the table: a
+                        // parameter with another fault (no `role`, a bad range) still counts
+                        // for "swept twice", said in the same pass as its other faults.
+                        let resolved = lookup(t, "path").and_then(|v| {
+                            let path = v.get_ref().as_str()?.to_string();
+                            let target = ParamRef::resolve(&path, &base).ok()?;
+                            Some((target, path, v.span()))
+                        });
+                        let Some((target, swept, span)) = resolved else {
+                            continue;
+                        };
+                        // Two spellings of one scenario parameter (a policy change's
+                        // `name` and its `changes[K].OP`, an index written `[00]`) are
+                        // one parameter swept twice, as the same path twice is: compared
+                        // by what they resolve to, not by their text.
+                        let first = seen_paths
+                            .iter()
+                            .find(|(q, _)| *q == target)
+                            .map(|(_, f): &(ParamRef, String)| f.clone());
+                        let once = self.check_duplicate(
+                            &mut seen,
+                            &format!("{target:?}"),
+                            span.clone(),
+                            &format!("{p}.path"),
+                            |line| match first.filter(|f| *f != swept) {
+                                Some(f) => format!(
+                                    "`{swept}` is swept twice: it is the same scenario \
+                                     parameter as `{f}` (line {line})"
+                                ),
+                                None => format!("`{swept}` is swept twice"),
+                            },
+                        );
+                        if once {
+                            seen_paths.push((target, swept));
+                        }
+                        if let Some(param) = param.filter(|_| once) {
+                            param_spans.push((span, format!("{p}.path")));
+                            parameters.push(param);
                         }
                     }
                 }
             },
         }
+        // Points a design needs: checked whatever else is at fault (`runs` of the wrong type
+        // hid a missing `points` until it was mended).
+        let points_span = points_v.map_or(span.start..span.start, |v| v.span());
+        if let (Some(design), Some(points)) = (design, points) {
+            self.check_points(design, points, points_span.clone(), root);
+        }
         let (runs, seed, design, points, levels, crn) =
             (runs?, seed?, design?, points?, levels?, crn?);
-        // Points a design needs.
-        let points_span = points_v.map_or(span.start..span.start, |v| v.span());
-        let needs_points = !matches!(design, DesignKind::Grid);
-        if needs_points && points == 0 {
-            // No `points` to point at: the `design` that needs them (it was the file's first
-            // byte, underlining its first comment line).
-            let at = lookup(root, "design").map_or(points_span.clone(), |v| v.span());
-            self.error(
-                at,
-                "points",
-                format!("design `{}` needs `points`", design.as_str()),
-            )
-            .help = Some(match design {
-                DesignKind::Saltelli => "add `points = N`, the number of base samples N; the \
-                                         sweep runs N * (parameters + 2) points"
-                    .into(),
-                DesignKind::Morris => "add `points = r`, the number of trajectories r; the \
-                                       sweep runs r * (parameters + 1) points"
-                    .into(),
-                _ => "add `points = N`, the number of design points".into(),
-            });
-        }
-        if design == DesignKind::Saltelli && points == 1 {
-            self.error(
-                points_span.clone(),
-                "points",
-                "Saltelli with 1 base sample: no Sobol' index or interval is defined (n = 1)"
-                    .into(),
-            )
-            .help = Some("at least 2 base samples; a few hundred give useful intervals".into());
-        }
-        if design == DesignKind::Grid && points != 0 {
-            self.error(
-                points_span.clone(),
-                "points",
-                "a grid takes its points from each parameter's `values` or `levels`".into(),
-            );
-        }
         let d = parameters.len() as u64;
         let total = match design {
             DesignKind::Grid => parameters
@@ -933,6 +914,54 @@ impl Reader<'_> {
             crossing,
             overrides: Vec::new(),
         })
+    }
+
+    /// The points a design needs, in its own words: a design other than a grid without
+    /// `points` (at `design`, or the file's start), Saltelli with one base sample, a grid with
+    /// `points`.
+    fn check_points(
+        &mut self,
+        design: DesignKind,
+        points: u64,
+        points_span: Range<usize>,
+        root: &DeTable<'_>,
+    ) {
+        let needs_points = !matches!(design, DesignKind::Grid);
+        if needs_points && points == 0 {
+            // No `points` to point at: the `design` that needs them (it was the file's first
+            // byte, underlining its first comment line).
+            let at = lookup(root, "design").map_or(points_span.clone(), |v| v.span());
+            self.error(
+                at,
+                "points",
+                format!("design `{}` needs `points`", design.as_str()),
+            )
+            .help = Some(match design {
+                DesignKind::Saltelli => "add `points = N`, the number of base samples N; the \
+                                         sweep runs N * (parameters + 2) points"
+                    .into(),
+                DesignKind::Morris => "add `points = r`, the number of trajectories r; the \
+                                       sweep runs r * (parameters + 1) points"
+                    .into(),
+                _ => "add `points = N`, the number of design points".into(),
+            });
+        }
+        if design == DesignKind::Saltelli && points == 1 {
+            self.error(
+                points_span.clone(),
+                "points",
+                "Saltelli with 1 base sample: no Sobol' index or interval is defined (n = 1)"
+                    .into(),
+            )
+            .help = Some("at least 2 base samples; a few hundred give useful intervals".into());
+        }
+        if design == DesignKind::Grid && points != 0 {
+            self.error(
+                points_span.clone(),
+                "points",
+                "a grid takes its points from each parameter's `values` or `levels`".into(),
+            );
+        }
     }
 
     fn parameter(
