@@ -942,7 +942,7 @@ const ONE_FUTURE_MC: &str = "1-future MC+-";
 
 /// A Monte Carlo 95% half-width in percentage points: `0.0596` -> `+-6.0`.
 fn plus_minus(x: f64) -> String {
-    format!("+-{:.1}", 100.0 * x)
+    format!("+-{}", crate::report::percent(x, 1))
 }
 
 /// The line under a robustness table's title saying how many runs each probability rests on
@@ -996,14 +996,15 @@ fn within_mc_error(
         .collect()
 }
 
-/// A probability as a percentage of runs, one decimal: `0.315` -> `31.5%`.
+/// A probability as a percentage of runs, one decimal: `0.315` -> `31.5%` (rounded as every
+/// table rounds, [`crate::report::percent`]: half away from zero on the value's decimal).
 fn percent(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
+    format!("{}%", crate::report::percent(x, 1))
 }
 
 /// A difference of probabilities in percentage points, one decimal: `0.38` -> `38.0 pp`.
 fn points(x: f64) -> String {
-    format!("{:.1} pp", 100.0 * x)
+    format!("{} pp", crate::report::percent(x, 1))
 }
 
 /// The rows of one outcome's table in print order: the policies ranked (rank from 1), then

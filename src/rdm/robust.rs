@@ -99,6 +99,17 @@ pub fn regret(values: &[Vec<f64>], direction: Direction) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// `x` at 13 significant digits: the robustness measures are sums and differences of
+/// shares read from decimals, and the float error of that arithmetic (0.9595 - 0.919 =
+/// 0.04049999999999998) made one value print 4.0 in one outcome and 4.1 in its complement's
+/// table. Far below any Monte Carlo error, and the same in the table, CSV and page.
+fn significant(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{x:.12e}").parse().unwrap_or(x)
+}
+
 /// The robustness of every policy (rows of `values`, policies x futures).
 pub fn robustness(
     values: &[Vec<f64>],
@@ -112,11 +123,11 @@ pub fn robustness(
         .map(|(row, reg)| {
             let n = row.len() as f64;
             Robustness {
-                mean: row.iter().sum::<f64>() / n,
-                p10: quantile(row, 0.1),
-                p90: quantile(row, 0.9),
-                max_regret: reg.iter().copied().fold(0.0, f64::max),
-                p90_regret: quantile(reg, 0.9),
+                mean: significant(row.iter().sum::<f64>() / n),
+                p10: significant(quantile(row, 0.1)),
+                p90: significant(quantile(row, 0.9)),
+                max_regret: significant(reg.iter().copied().fold(0.0, f64::max)),
+                p90_regret: significant(quantile(reg, 0.9)),
                 satisficing: threshold
                     .map(|t| row.iter().filter(|&&v| direction.meets(v, t)).count() as f64 / n),
             }
@@ -257,6 +268,26 @@ mod tests {
             vec![0.15, 0.15, 0.15, 0.15], // B
             vec![0.05, 0.30, 0.10, 0.50], // C
         ]
+    }
+
+    #[test]
+    fn complementary_outcomes_give_equal_regrets_and_mirrored_quantiles() {
+        // use_of_force and deterrence_held = 1 - use_of_force, as a sweep's CSV holds them.
+        let uof = vec![vec![0.0405, 0.081, 0.1505], vec![0.081, 0.0405, 0.8505]];
+        let held: Vec<Vec<f64>> = [["0.9595", "0.919", "0.8495"], ["0.919", "0.9595", "0.1495"]]
+            .iter()
+            .map(|r| r.iter().map(|x| x.parse().unwrap()).collect())
+            .collect();
+        let a = robustness(&uof, Direction::LowerIsBetter, None);
+        let b = robustness(&held, Direction::HigherIsBetter, None);
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.max_regret, y.max_regret, "{x:?} {y:?}");
+            assert_eq!(x.p90_regret, y.p90_regret, "{x:?} {y:?}");
+            assert_eq!(significant(1.0 - x.mean), y.mean);
+            assert_eq!(significant(1.0 - x.p90), y.p10);
+        }
+        assert_eq!(a[0].max_regret, 0.0405);
+        assert_eq!(significant(0.9595 - 0.919), 0.0405);
     }
 
     #[test]
