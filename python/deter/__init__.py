@@ -203,7 +203,13 @@ def _check_out(out: Optional[str]) -> None:
     if out is None:
         return
     ext = os.path.splitext(out)[1].lower()
-    kind = {".json": "a JSON", ".jsonl": "a JSON", ".html": "an HTML", ".htm": "an HTML"}.get(ext)
+    kind = {
+        ".json": "a JSON",
+        ".jsonl": "a JSON",
+        ".ndjson": "a JSON",
+        ".html": "an HTML",
+        ".htm": "an HTML",
+    }.get(ext)
     if kind is not None:
         raise ValueError(
             f"`out` `{out}` names {kind} file, but `out` receives the results rows as CSV; "

@@ -1424,7 +1424,7 @@ def test_sweep_settings_are_checked_before_the_file_is_read(tmp_path):
     assert str(e.value) == "`draws` 0: expected an integer in [1, 1000000]"
 
 
-@pytest.mark.parametrize("name", ["rows.json", "rows.html"])
+@pytest.mark.parametrize("name", ["rows.json", "rows.jsonl", "rows.ndjson", "rows.html"])
 def test_sweep_out_of_another_kind_is_refused_without_a_keyword_the_package_lacks(tmp_path, name):
     # `out="rows.json"` was refused with "... but `json` is false (CSV rows); pass `json`
     # true", a keyword deter.sweep does not have.
