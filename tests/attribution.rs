@@ -1014,3 +1014,70 @@ fn an_attribution_interval_stays_within_what_a_change_can_be() {
     assert!(bounded(&c["b"]["attribution"], 1.0) > 0);
     bounded(&c["attribution_shift"], 2.0);
 }
+
+/// A verb of direction over an interval across zero ("removing all three raises P(threat) by
+/// 0.7 percentage points (paired 95% interval -0.3 to 1.6)") stated a direction the interval
+/// does not establish. Each such line now says its interval "includes no change"; a line
+/// whose interval lies on one side of zero does not. Recomputed from the JSON of the same
+/// run, event by event. And a scenario without a rivalry printed the section's introduction
+/// and nothing under it; it now says there is nothing to attribute.
+#[test]
+fn an_attribution_interval_across_zero_is_said_to_include_no_change() {
+    let args = ["run", BUNDLED, "--runs", "300", "--threads", "1"];
+    let r = json(&deter(&[&args[..], &["--format", "json"]].concat()));
+    let text = String::from_utf8(deter(&args).stdout).unwrap();
+    let region = &r["attribution"]["entities"][0]["events"];
+    let (mut across, mut one_side) = (0, 0);
+    for e in &EVENTS {
+        let all = &region[e.key]["removing_all"];
+        let (Some(lo), Some(hi)) = (all["paired95_lo"].as_f64(), all["paired95_hi"].as_f64())
+        else {
+            continue;
+        };
+        let line = text
+            .lines()
+            .find(|l| {
+                l.trim_start().starts_with(&format!("{}: ", e.label))
+                    && l.contains("removing all three")
+            })
+            .unwrap_or_else(|| panic!("no line for {}: {text}", e.key));
+        let said = line.contains("which includes no change");
+        // Only a verb of direction needs it ("changes ... by less than 0.05" states none).
+        let directed = line.contains("removing all three raises")
+            || line.contains("removing all three lowers");
+        if lo < 0.0 && hi > 0.0 && directed {
+            across += 1;
+            assert!(said, "{}: [{lo}, {hi}] but: {line}", e.key);
+        } else {
+            one_side += 1;
+            assert!(!said, "{}: [{lo}, {hi}] but: {line}", e.key);
+        }
+    }
+    assert!(
+        across >= 1 && one_side >= 1,
+        "the reading needs both kinds: {across} {one_side}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let template = std::fs::read_to_string(root().join("src/scenario/template.toml")).unwrap();
+    let start = template.find("[[rivalry]]").unwrap();
+    let end = template[start + 1..]
+        .find("\n[")
+        .map_or(template.len(), |i| start + 1 + i);
+    let file = write(
+        dir.path(),
+        "norv.toml",
+        &format!("{}{}", &template[..start], &template[end..]),
+    );
+    let out = deter(&["run", file.to_str().unwrap(), "--runs", "50"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let section = text
+        .split("Which level deters")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no attribution section: {text}"));
+    assert!(
+        section.contains("No rivalry: nothing to attribute ("),
+        "{section}"
+    );
+    assert!(!section.contains("Region-wide"), "{section}");
+}

@@ -179,7 +179,7 @@ pub fn compare_json(
     s
 }
 
-/// Tidy CSV rows (`scenario, entity, metric, statistic, value`, as `deter run --format csv`).
+/// Tidy CSV rows (`file, scenario, entity, metric, statistic, value`, as `deter run --format csv`).
 struct Rows {
     w: ::csv::Writer<Vec<u8>>,
     /// The `file` column: the scenario file(s) as given.

@@ -20,7 +20,7 @@ use crate::scenario::Scenario;
 pub enum Format {
     Table,
     Json,
-    /// Tidy long format: scenario, entity, metric, statistic, value (docs/OUTPUT.md).
+    /// Tidy long format: file, scenario, entity, metric, statistic, value (docs/OUTPUT.md).
     Csv,
 }
 

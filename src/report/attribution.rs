@@ -423,8 +423,14 @@ pub fn effect(p: &str, c: &ChangeOut) -> String {
     if tiny {
         return format!("changes {p} by less than 0.05 percentage points ({interval})");
     }
+    // An interval across zero does not establish the direction the verb states: said beside
+    // it (the comparison marks the other kind with `*`).
+    let across = match (c.paired95_lo, c.paired95_hi) {
+        (Some(lo), Some(hi)) if lo < 0.0 && hi > 0.0 => ", which includes no change",
+        _ => "",
+    };
     format!(
-        "{verb} {p} by {} percentage points ({interval})",
+        "{verb} {p} by {} percentage points ({interval}{across})",
         super::percent(sign * c.change, 1)
     )
 }
@@ -497,6 +503,16 @@ pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single:
         "  Changes in percentage points of the probability over the {horizon}-year horizon, with paired 95% intervals over {} (common random numbers). For each event: the total change when all three levels are removed together, then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the shares add up to the total, and a share is not the effect of removing that level on its own), and beside each share the change when that level alone is removed.",
         super::table::count(a.runs, "run", "runs")
     );
+    // Without a rivalry (the region alone, no rivalry named) every change is zero: said once,
+    // as the outcome table says "no rivalry", instead of seven events of zeros.
+    if single.is_none() && a.entities.len() <= 1 {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "  No rivalry: nothing to attribute (no crisis can happen, with or without the levels)."
+        );
+        return;
+    }
     let shown = shown_entities(a.entities.len(), single);
     for e in &a.entities[..shown] {
         let _ = writeln!(out);
