@@ -289,6 +289,81 @@ fn merge_rebuilds_a_moved_scenario_from_the_embedded_text_and_checks_a_given_one
     );
 }
 
+/// An overlay's shards merged after the overlay has moved: its embedded text's `extends` is
+/// read relative to the directory the overlay was in (its recorded absolute path's), else
+/// beside the path as given, never the current directory (docs/SCENARIO.md: `extends` "is
+/// read relative to the directory of the file that holds it, never the current directory").
+/// It was read against the current directory: "extends: cannot read file
+/// `./western-balkans-2024.toml`" (trial 6).
+#[test]
+fn merge_reads_a_moved_overlays_extends_beside_it_not_in_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sc = d.join("sc");
+    std::fs::create_dir(&sc).unwrap();
+    for name in ["shea-special-envoy.toml", "western-balkans-2024.toml"] {
+        std::fs::copy(root().join("scenarios").join(name), sc.join(name)).unwrap();
+    }
+    let overlay = "sc/shea-special-envoy.toml";
+    let shard = |k: &str| {
+        let out = format!("p{k}.json");
+        let args = [
+            "run",
+            overlay,
+            "--runs",
+            "400",
+            "--shard",
+            &format!("{k}/2"),
+        ];
+        common::succeeded(&deter_in(
+            d,
+            &[&args[..], &["--out", &out, "-q"]].concat(),
+            &[],
+        ));
+        out
+    };
+    let parts = [shard("0"), shard("1")];
+    let whole = ok(deter_in(
+        d,
+        &["run", overlay, "--runs", "400", "--format", "json", "-q"],
+        &[],
+    ));
+    let merge_in = |cwd: &Path| {
+        let abs: Vec<String> = parts
+            .iter()
+            .map(|p| d.join(p).display().to_string())
+            .collect();
+        let args: Vec<&str> = ["merge"]
+            .into_iter()
+            .chain(abs.iter().map(String::as_str))
+            .chain(["--format", "json", "-q"])
+            .collect();
+        deter_in(cwd, &args, &[])
+    };
+    // The overlay alone gone, merged from another directory: its base is read where the
+    // overlay was (the recorded absolute path's directory).
+    std::fs::rename(
+        sc.join("shea-special-envoy.toml"),
+        d.join("envoy-elsewhere.toml"),
+    )
+    .unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let merged = ok(merge_in(elsewhere.path()));
+    assert_eq!(json_without_timing(&merged), json_without_timing(&whole));
+    // The tree moved away and `sc/` rebuilt with the base alone (the trial's steps), merged
+    // from `d`, which holds no base: read in `sc/`, not in the current directory.
+    std::fs::rename(&sc, d.join("gone")).unwrap();
+    std::fs::create_dir(&sc).unwrap();
+    std::fs::copy(
+        root().join("scenarios/western-balkans-2024.toml"),
+        sc.join("western-balkans-2024.toml"),
+    )
+    .unwrap();
+    std::fs::remove_file(d.join("gone/western-balkans-2024.toml")).unwrap();
+    let merged = ok(merge_in(d));
+    assert_eq!(json_without_timing(&merged), json_without_timing(&whole));
+}
+
 #[test]
 fn shard_auto_reads_the_slurm_array_variables() {
     let dir = tempfile::tempdir().unwrap();

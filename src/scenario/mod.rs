@@ -29,7 +29,7 @@ pub(crate) use read::{SCENARIO_FILE, drop_gated_warnings, gate_of, gate_on};
 pub use read::{
     MAX_FILE_BYTES, TEMPLATE, load_base_with_warnings, load_file, load_file_with_inputs,
     load_file_with_inputs_and_warnings,
-    load_file_with_warnings, load_text_with_warnings, parse_bytes, parse_str,
+    load_file_with_warnings, load_text_with_warnings, parse_bytes, parse_str, parse_str_in,
     read_scenario_text,
     parse_str_with_warnings, parse_str_with_warnings_at,
 };

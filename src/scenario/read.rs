@@ -127,6 +127,13 @@ pub fn parse_str(src: &str, file: &str) -> Result<Scenario, Diagnostics> {
     read_source(src, file, Path::new("."), &mut Vec::new(), &mut Vec::new())
 }
 
+/// [`parse_str`] of a text that was the file `file` in the directory `dir`: its `extends`
+/// are read relative to `dir`, as [`load_file`] reads them relative to the file's own
+/// directory (`deter merge` rebuilding a scenario from a partial file's embedded text).
+pub fn parse_str_in(src: &str, file: &str, dir: &Path) -> Result<Scenario, Diagnostics> {
+    read_source(src, file, dir, &mut Vec::new(), &mut Vec::new())
+}
+
 /// [`parse_str`], also returning the warnings of a valid text (those `deter validate` prints
 /// for the same file).
 pub fn parse_str_with_warnings(
