@@ -4903,3 +4903,73 @@ fn every_fault_of_a_sweep_or_a_rivalry_is_said_in_one_pass() {
         stderr_says(&o, "2 errors found");
     }
 }
+
+/// A `--until-ci` run's CSV could not tell a run that met its target from one the cap stopped
+/// (trial 6): `--until-ci 0.03 --runs 5000` gave the CSV of a plain `--runs 1000`. The CSV of
+/// `run` and `compare` now carries the JSON's `stopping` in numbers; recomputed here from the
+/// JSON of the same command, for a target met and a target the cap stops.
+#[test]
+fn an_adaptive_runs_csv_says_whether_its_target_was_met() {
+    let base = scenario("scenarios/western-balkans-2024.toml");
+    for (target, cap, reached) in [("0.05", "3000", 1), ("0.001", "1000", 0)] {
+        for command in [
+            vec!["run", base.as_str()],
+            vec!["compare", base.as_str(), base.as_str()],
+        ] {
+            let args: Vec<&str> = command
+                .iter()
+                .copied()
+                .chain([
+                    "--until-ci",
+                    target,
+                    "--max-runs",
+                    cap,
+                    "--no-attribution",
+                    "-q",
+                ])
+                .collect();
+            let json = run(&[&args[..], &["--format", "json"]].concat());
+            succeeded(&json);
+            let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+            let s = &v["stopping"];
+            assert_eq!(s["reason"] == "target_reached", reached == 1, "{s}");
+            let csv = run(&[&args[..], &["--format", "csv"]].concat());
+            succeeded(&csv);
+            let rows = stdout(&csv);
+            let value = |stat: &str| -> String {
+                rows.lines()
+                    .find_map(|l| {
+                        let cells: Vec<&str> = l.rsplitn(4, ',').collect();
+                        (cells.len() == 4
+                            && cells[2] == "stopping"
+                            && cells[1] == stat
+                            && cells[3].ends_with(",scenario"))
+                        .then(|| cells[0].to_string())
+                    })
+                    .unwrap_or_else(|| panic!("{args:?}: no stopping {stat} row: {rows}"))
+            };
+            assert_eq!(value("target_reached"), reached.to_string(), "{args:?}");
+            assert_eq!(value("max_runs"), s["max_runs"].to_string(), "{args:?}");
+            assert_eq!(
+                value("target_half_width").parse::<f64>().unwrap(),
+                s["target_half_width"].as_f64().unwrap()
+            );
+            assert_eq!(
+                value("widest_half_width").parse::<f64>().unwrap(),
+                s["widest_half_width"].as_f64().unwrap()
+            );
+        }
+    }
+    // Without --until-ci, no stopping rows.
+    let o = run(&[
+        "run",
+        &base,
+        "--runs",
+        "100",
+        "--no-attribution",
+        "--format",
+        "csv",
+        "-q",
+    ]);
+    assert!(!stdout(&o).contains(",stopping,"), "{}", stdout(&o));
+}

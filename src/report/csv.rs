@@ -184,6 +184,22 @@ impl<'a, W: Write> Rows<'a, W> {
         );
     }
 
+    /// Adaptive stopping (`--until-ci`), when it ran: entity `scenario`, metric `stopping`,
+    /// the JSON's `stopping` in numbers (`target_reached` 1 or 0 for its `reason`), so a CSV
+    /// tells a run that met its target from one that reached the cap.
+    fn stopping(&mut self, s: Option<&super::StoppingOut>) {
+        let Some(s) = s else { return };
+        self.f("scenario", "stopping", "target_half_width", s.target_half_width);
+        self.n("scenario", "stopping", "max_runs", s.max_runs);
+        self.n(
+            "scenario",
+            "stopping",
+            "target_reached",
+            u64::from(s.reason == "target_reached"),
+        );
+        self.f("scenario", "stopping", "widest_half_width", s.widest_half_width);
+    }
+
     fn report(&mut self, r: &Report) {
         self.n("scenario", "runs", "value", r.runs);
         self.n("scenario", "seed", "value", r.seed);
@@ -193,6 +209,7 @@ impl<'a, W: Write> Rows<'a, W> {
             "value",
             u64::from(r.horizon_years),
         );
+        self.stopping(r.stopping.as_ref());
         for (path, value, replaced) in effective_overrides(&r.overrides) {
             let m = format!("set_{path}");
             self.f("scenario", &m, "value", value);
@@ -350,6 +367,7 @@ pub fn write_comparison_csv<W: Write>(
     let mut rows = Rows::new(w, &files, &name);
     rows.n("scenario", "runs", "value", c.runs);
     rows.n("scenario", "seed", "value", c.seed);
+    rows.stopping(c.stopping.as_ref());
     for (side, applied) in [("a", &c.a.overrides), ("b", &c.b.overrides)] {
         for (path, value, replaced) in effective_overrides(applied) {
             let m = format!("set_{path}");
