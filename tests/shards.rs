@@ -290,8 +290,8 @@ fn merge_rebuilds_a_moved_scenario_from_the_embedded_text_and_checks_a_given_one
 }
 
 /// An overlay's shards merged after the overlay has moved: its embedded text's `extends` is
-/// read relative to the directory the overlay was in (its recorded absolute path's), else
-/// beside the path as given, never the current directory (docs/SCENARIO.md: `extends` "is
+/// read relative to the directory the overlay was in (its recorded absolute path's), never
+/// the current directory (docs/SCENARIO.md: `extends` "is
 /// read relative to the directory of the file that holds it, never the current directory").
 /// It was read against the current directory: "extends: cannot read file
 /// `./western-balkans-2024.toml`" (trial 6).

@@ -25,6 +25,15 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The value of the tidy CSV row (entity, metric, statistic), as a number.
+fn csv_value(rows: &[csv::StringRecord], entity: &str, metric: &str, stat: &str) -> f64 {
+    rows.iter()
+        .find(|x| &x[2] == entity && &x[3] == metric && &x[4] == stat)
+        .unwrap_or_else(|| panic!("no row {entity} {metric} {stat}"))[5]
+        .parse()
+        .unwrap()
+}
+
 fn outcome<'a>(v: &'a serde_json::Value, key: &str, name: &str) -> &'a serde_json::Value {
     v[key]
         .as_array()
@@ -149,13 +158,7 @@ fn csv_and_html_carry_the_json_numbers_with_both_intervals_labelled() {
         ["file", "scenario", "entity", "metric", "statistic", "value"]
     );
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
-    let get = |entity: &str, metric: &str, stat: &str| -> f64 {
-        rows.iter()
-            .find(|x| &x[2] == entity && &x[3] == metric && &x[4] == stat)
-            .unwrap_or_else(|| panic!("no row {entity} {metric} {stat}"))[5]
-            .parse()
-            .unwrap()
-    };
+    let get = |entity: &str, metric: &str, stat: &str| csv_value(&rows, entity, metric, stat);
     let war = outcome(&v, "outcomes", "war");
     for stat in [
         "mean",
@@ -229,13 +232,7 @@ fn the_interval_over_parameters_of_deterrence_held_mirrors_that_of_use_of_force(
     succeeded(&out);
     let mut r = csv::Reader::from_reader(&out.stdout[..]);
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
-    let get = |entity: &str, metric: &str, stat: &str| -> f64 {
-        rows.iter()
-            .find(|x| &x[2] == entity && &x[3] == metric && &x[4] == stat)
-            .unwrap_or_else(|| panic!("no row {entity} {metric} {stat}"))[5]
-            .parse()
-            .unwrap()
-    };
+    let get = |entity: &str, metric: &str, stat: &str| csv_value(&rows, entity, metric, stat);
     for metric in ["use_of_force", "deterrence_held", "threat"] {
         let mut p: Vec<f64> = (0..20)
             .map(|d| get(&format!("draw:{d}"), metric, "p"))

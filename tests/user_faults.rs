@@ -4740,13 +4740,14 @@ fn a_resume_from_nothing_is_said_and_jsonl_names_json_lines() {
     let sweep = small_sweep(d.path());
     for name in ["r.jsonl", "r.NDJSON"] {
         let out = d.path().join(name);
-        let o = run(&[
+        let args = [
             "sweep",
             sweep.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
             "--resume",
-        ]);
+        ];
+        let o = run(&args);
         succeeded(&o);
         stderr_says(
             &o,
@@ -4763,13 +4764,7 @@ fn a_resume_from_nothing_is_said_and_jsonl_names_json_lines() {
             assert!(v.is_object(), "{line}");
         }
         // Resumed once complete: nothing said of a start from nothing.
-        let o = run(&[
-            "sweep",
-            sweep.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--resume",
-        ]);
+        let o = run(&args);
         assert!(!stderr(&o).contains("does not exist yet"), "{o:?}");
     }
     // Contradicted by --format, refused as `.json` is.

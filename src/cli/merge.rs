@@ -659,37 +659,17 @@ fn find_scenario(first: &Named, given: Option<&Path>) -> Result<Scenario, CliErr
         )
     };
     // The text's `extends` are read relative to the directory the file was in when the shard
-    // ran (its absolute path's), else beside the path as given (a tree moved whole), never
-    // the current directory (docs/SCENARIO.md, `extends`).
+    // ran (its absolute path's), as a sweep's base is below, never the current directory
+    // (docs/SCENARIO.md, `extends`).
+    let dir = Path::new(&src.absolute_path)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let from_text = |what: &str| {
-        let dirs = [&src.absolute_path, &src.path].map(|p| {
-            Path::new(p.as_str())
-                .parent()
-                .unwrap_or(Path::new("."))
-                .to_path_buf()
-        });
-        let mut fault = String::new();
-        for (i, dir) in dirs.iter().enumerate() {
-            if i == 1 && dirs[1] == dirs[0] {
-                break;
-            }
-            let dir = if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir.as_path()
-            };
-            let built = scenario::parse_str_in(&src.text, &src.path, dir)
-                .map_err(|d| format!("{what}: {}", first_line(&d)))
-                .and_then(|s| apply(s, &h.overrides).map_err(|e| format!("{what}: {e}")))
-                .and_then(|s| check(s, what));
-            match built {
-                Ok(s) => return Ok(s),
-                // The first fault is kept: the file's own directory is where it belonged.
-                Err(e) if fault.is_empty() => fault = e,
-                Err(_) => {}
-            }
-        }
-        Err(fault)
+        scenario::parse_str_in(&src.text, &src.path, &dir)
+            .map_err(|d| format!("{what}: {}", first_line(&d)))
+            .and_then(|s| apply(s, &h.overrides).map_err(|e| format!("{what}: {e}")))
+            .and_then(|s| check(s, what))
     };
     rebuild(first, given, "scenario", from_file, from_text)
 }
