@@ -445,39 +445,60 @@ pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T 
 /// ("The global thread pool has not been initialized", exit 101: `deter run --threads 32`
 /// under `ulimit -v 260000`).
 pub fn with_threads_timed<T: Send>(threads: usize, f: impl FnOnce(f64, usize) -> T + Send) -> T {
-    with_threads_spawned(threads, &|_| true, f)
+    with_threads_spawned(threads, &|_| true, |_| {}, f)
 }
 
 /// [`with_threads_timed`] with `may_start(i)` saying whether the system lets worker `i` of
 /// a pool start (always, but for a test that makes a pool fail as the address-space limit
-/// does).
+/// does), and `ended(i)` called on worker `i`'s thread as it ends (nothing, but for a test
+/// that makes a worker slow to end, as releasing its stack is).
 fn with_threads_spawned<T: Send>(
     threads: usize,
     may_start: &(dyn Fn(usize) -> bool + Sync),
+    ended: fn(usize),
     f: impl FnOnce(f64, usize) -> T + Send,
 ) -> T {
     let started = std::time::Instant::now();
     // 0: rayon's default (`RAYON_NUM_THREADS`, else the cores), halved from the cores.
     let mut asked = threads.min(crate::MAX_THREADS);
     loop {
-        if let Ok(pool) = rayon::ThreadPoolBuilder::new()
+        // The workers this attempt started. A pool that fails to start tells those it did
+        // start to end, but they end a moment later, and until then their stacks hold the
+        // address space the next, smaller attempt needs: under `ulimit -v 600000`,
+        // `--threads 14` fell to one thread in some tries where 7 start. So they are joined
+        // before asking again.
+        let started_workers = std::sync::Mutex::new(Vec::new());
+        let built = rayon::ThreadPoolBuilder::new()
             .num_threads(asked)
             .spawn_handler(|thread| {
-                if !may_start(thread.index()) {
+                let index = thread.index();
+                if !may_start(index) {
                     return Err(std::io::Error::from(std::io::ErrorKind::WouldBlock));
                 }
                 let mut b = std::thread::Builder::new().stack_size(WORKER_STACK_BYTES);
                 if let Some(name) = thread.name() {
                     b = b.name(name.to_owned());
                 }
-                b.spawn(|| thread.run())?;
+                let handle = b.spawn(move || {
+                    thread.run();
+                    ended(index);
+                })?;
+                if let Ok(mut handles) = started_workers.lock() {
+                    handles.push(handle);
+                }
                 Ok(())
             })
-            .build()
-        {
+            .build();
+        let handles = started_workers.into_inner().unwrap_or_default();
+        if let Ok(pool) = built {
+            // The workers run detached, as rayon's own spawn leaves them.
+            drop(handles);
             let startup = started.elapsed().as_secs_f64();
             let used = pool.current_num_threads();
             return pool.install(|| f(startup, used));
+        }
+        for handle in handles {
+            let _ = handle.join();
         }
         if asked == 1 {
             break;
@@ -511,13 +532,41 @@ mod pool_tests {
     fn the_pool_says_the_threads_it_has_not_the_threads_asked() {
         let two = |i: usize| i < 2;
         for (asked, used) in [(5, 2), (8, 2), (2, 2), (1, 1)] {
-            let (told, current) =
-                super::with_threads_spawned(asked, &two, |_, n| (n, rayon::current_num_threads()));
+            let (told, current) = super::with_threads_spawned(asked, &two, |_| {}, |_, n| {
+                (n, rayon::current_num_threads())
+            });
             assert_eq!((told, current), (used, used), "{asked} asked");
         }
-        let told = super::with_threads_spawned(3, &|_| false, |_, n| n);
+        let told = super::with_threads_spawned(3, &|_| false, |_| {}, |_, n| n);
         assert_eq!(told, 1);
-        let told = super::with_threads_spawned(3, &|_| true, |_, n| n);
+        let told = super::with_threads_spawned(3, &|_| true, |_| {}, |_, n| n);
         assert_eq!(told, 3);
+    }
+
+    static ALIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    static MOST_ALIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    /// A failed pool's started workers have ended before a smaller pool is asked for (their
+    /// stacks are the room it needs): with workers that take 300 ms to end after being told
+    /// to, and only workers 0 and 1 starting, 8 asked then 4 then 2 never has more than the 2
+    /// of one attempt alive at once (without the join: 4, then 6).
+    #[test]
+    fn a_failed_pools_workers_have_ended_before_a_smaller_pool_starts() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let starts = |i: usize| {
+            if i >= 2 {
+                return false;
+            }
+            let now = ALIVE.fetch_add(1, SeqCst) + 1;
+            MOST_ALIVE.fetch_max(now, SeqCst);
+            true
+        };
+        let slow_end = |_: usize| {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            ALIVE.fetch_sub(1, SeqCst);
+        };
+        let used = super::with_threads_spawned(8, &starts, slow_end, |_, n| n);
+        assert_eq!(used, 2);
+        assert_eq!(MOST_ALIVE.load(SeqCst), 2, "workers of a failed pool still alive");
     }
 }
