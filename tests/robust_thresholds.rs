@@ -208,3 +208,50 @@ fn robust_on_a_pipe_asks_for_out_instead_of_naming_the_pipes_directory() {
         std::fs::read_to_string(dir.path().join("lxf.robustness.csv")).unwrap()
     );
 }
+
+/// The table `deter sweep` prints after a levers x futures sweep says where its satisficing
+/// thresholds came from and what the satisficing column counts (futures, not runs), as
+/// `deter robust` does for the same table; without thresholds, that there are none.
+#[test]
+fn the_sweeps_own_robustness_table_says_its_thresholds_and_what_satisficing_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/western-balkans-2024.toml");
+    let envoy = root().join("scenarios/shea-special-envoy.toml");
+    let sweep = |name: &str, satisficing: &str| {
+        let text = format!(
+            "base = \"{}\"\nruns = 20\nseed = 3\ndesign = \"lhs\"\npoints = 3\n{satisficing}\n\
+             [[policy]]\nid = \"baseline\"\n[[policy]]\nid = \"envoy\"\nfile = \"{}\"\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\nrange = [0.4, 1.6]\n",
+            base.display(),
+            envoy.display()
+        );
+        let s = write(dir.path(), &format!("{name}.toml"), &text);
+        let out = dir.path().join(format!("{name}.csv"));
+        let o = common::run(&[
+            "sweep",
+            &s.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ]);
+        succeeded(&o);
+        (String::from_utf8(o.stdout).unwrap(), out)
+    };
+    let (table, results) = sweep("with", "satisficing = { use_of_force = 0.3, war = 0.05 }");
+    assert!(
+        table.contains("Satisficing thresholds: the sweep file's (use_of_force = 0.3, war = 0.05)"),
+        "{table}"
+    );
+    let counts = "is the share of futures in which the policy's probability meets the threshold";
+    assert!(table.contains(counts), "{table}");
+    let o = common::run(&[
+        "robust",
+        &results.display().to_string(),
+        "--out",
+        &dir.path().join("again.csv").display().to_string(),
+    ]);
+    succeeded(&o);
+    assert!(String::from_utf8(o.stdout).unwrap().contains(counts));
+    let (table, _) = sweep("without", "");
+    assert!(table.contains("No satisficing share"), "{table}");
+    assert!(!table.contains(counts), "{table}");
+}

@@ -1092,6 +1092,17 @@ pub fn robustness_table(r: &Robustness<'_>) -> RobustnessReport {
         let _ = writeln!(table, "{line}");
     }
     let _ = writeln!(table, "{}", mc_note(runs));
+    if thresholds
+        .iter()
+        .any(|(o, _)| tables.iter().any(|(t, _)| t == o && !is_context(t)))
+    {
+        let _ = writeln!(
+            table,
+            "Satisficing: the column headed <=THRESHOLD (>= for an outcome where higher is \
+             better) is the share of futures in which the policy's probability meets the \
+             threshold (% of futures, not of runs)"
+        );
+    }
     for (o, m) in tables.iter().filter(|(o, _)| !is_context(o)) {
         let o = *o;
         let dir = Direction::of_outcome(o);

@@ -79,9 +79,22 @@ fn robustness(
         status_quo_note: None,
     };
     let r = crate::rdm::robustness_table(&inputs);
+    // Where the thresholds came from, in the words `deter robust` uses for the same table.
+    let thresholds_line = if c.thresholds.is_empty() {
+        "No satisficing share: the sweep file gives no `satisficing`; `deter robust RESULTS \
+         --threshold OUTCOME=VALUE` adds one."
+            .to_string()
+    } else {
+        let list: Vec<String> = c.thresholds.iter().map(|(o, v)| format!("{o} = {v}")).collect();
+        format!(
+            "Satisficing thresholds: the sweep file's ({}); `deter robust RESULTS --threshold \
+             OUTCOME=VALUE` replaces them.",
+            list.join(", ")
+        )
+    };
     Some(SensitivityReport {
         name: "robustness",
-        table: r.table,
+        table: r.table + &thresholds_line + "\n",
         csv: r.csv,
         #[cfg(feature = "html")]
         html: Some(crate::rdm::robustness_html(&inputs, source)),
