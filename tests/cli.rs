@@ -1729,12 +1729,16 @@ fn a_switch_what_if_is_printed_as_true_or_false() {
     );
 }
 
-/// `validate --set` on a sweep or calibration file: one space before "file" (trial10 F7).
+/// `validate --set` on a sweep or historical record file: one space before "file" (trial10
+/// F7), located at the --set value as every fault of a flag is (trial 6).
 #[test]
-fn validate_set_refusal_of_a_sweep_or_calibration_file_is_spaced() {
+fn validate_set_refusal_of_a_sweep_or_record_file_is_spaced_and_located() {
     for (file, kind) in [
         ("scenarios/sweeps/kosovo-budget-x-nato.toml", "sweep"),
-        ("scenarios/history/calibrate.toml", "calibration"),
+        (
+            "scenarios/history/serbia-kosovo.record.toml",
+            "historical record",
+        ),
     ] {
         let o = deter()
             .args(["validate", file, "--set", "model.war_cost=1"])
@@ -1744,10 +1748,55 @@ fn validate_set_refusal_of_a_sweep_or_calibration_file_is_spaced() {
         assert_eq!(
             String::from_utf8_lossy(&o.stderr),
             format!(
-                "error: --set applies to scenario files, as in `deter run --set`: `{file}` is \
-                 a {kind} file\n"
+                "--set:1:1: error: --set applies to scenario files, as in `deter run --set`: \
+                 `{file}` is a {kind} file\n  |\n1 | model.war_cost=1\n  | ^^^^^^^^^^^^^^^^\n\
+                 1 error found\n"
             )
         );
+    }
+}
+
+/// `validate CALIB --set`: checked as `deter calibrate --set` fixes the values in every case
+/// (it was refused as if calibrate had no --set): a value that checks is `ok (..., with
+/// --set)`; a misspelt path, a value out of range and a calibrated parameter are refused
+/// located at the --set value with calibrate's words (trial 6).
+#[test]
+fn validate_set_on_a_calibration_file_checks_it_as_calibrate_set_does() {
+    let file = "scenarios/history/calibrate.toml";
+    let o = deter()
+        .args(["validate", file, "--set", "model.fait_accompli=1"])
+        .output()
+        .unwrap();
+    succeeded(&o);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with(&format!("{file}: ok (calibration file ")),
+        "{out}"
+    );
+    assert!(out.contains("with --set)"), "{out}");
+    for (set, says) in [
+        ("model.war_cots=1.2", "did you mean `model.war_cost`?"),
+        ("model.war_cost=-3", "expected a number in [0, 10]"),
+        (
+            "model.war_cost=1.2",
+            "is fixed here but also calibrated by parameter[",
+        ),
+    ] {
+        let args = ["validate", file, "--set", set];
+        let o = deter().args(args).output().unwrap();
+        refused(&o);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("--set:1:"), "{set}: {err}");
+        assert!(err.contains(says), "{set}: {err}");
+        // The same words as `deter calibrate --set` (which refuses before simulating).
+        let dir = tempfile::tempdir().unwrap();
+        let c = deter()
+            .args(["calibrate", file, "--set", set, "--out"])
+            .arg(dir.path().join("c"))
+            .output()
+            .unwrap();
+        refused(&c);
+        assert_eq!(String::from_utf8_lossy(&c.stderr), err, "{set}");
     }
 }
 

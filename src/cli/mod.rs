@@ -184,7 +184,8 @@ pub enum Command {
         files: Vec<PathBuf>,
         /// What-if: check each scenario with this parameter set, as `deter run --set` runs
         /// it (repeatable; paths as in policies and sweeps, docs/SCENARIO.md). Scenario
-        /// files only.
+        /// files, and calibration files (checked as `deter calibrate --set` fixes the values
+        /// in every case).
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },

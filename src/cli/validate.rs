@@ -307,13 +307,11 @@ pub fn check_other(f: &Path) -> Option<Result<(&'static str, String, Diagnostics
             ("sweep", words, Diagnostics(s.warnings.to_vec()))
         }),
         InputKind::Calibration => crate::calibrate::spec::load_calibration(f).map(|c| {
-            let words = format!(
-                "calibration file {}: {}, {}",
-                scenario::printable(&c.name),
-                n(c.cases.len(), "case", "cases"),
-                n(c.parameters.len(), "parameter", "parameters")
-            );
-            ("calibration", words, Diagnostics(c.warnings))
+            (
+                "calibration",
+                calibration_words(&c),
+                Diagnostics(c.warnings),
+            )
         }),
         // The record and the scenario it names: the scenario reads, has the record's
         // rivalries and runs its years (calibrate::record::load_case).
@@ -329,6 +327,17 @@ pub fn check_other(f: &Path) -> Option<Result<(&'static str, String, Diagnostics
             ("historical record", words, w)
         }),
     })
+}
+
+/// What `deter validate` says of a calibration file that checks: its name, cases and
+/// parameters.
+fn calibration_words(c: &crate::calibrate::spec::Calibration) -> String {
+    format!(
+        "calibration file {}: {}, {}",
+        scenario::printable(&c.name),
+        n(c.cases.len(), "case", "cases"),
+        n(c.parameters.len(), "parameter", "parameters")
+    )
 }
 
 /// Check `files`; `set`: the `--set PATH=VALUE` what-ifs, applied to each scenario as
@@ -380,7 +389,8 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
         if !set.is_empty()
             && let Some(refusal) = crate::scenario::kind::refuse_set(f, false)
         {
-            return Err(CliError::Usage(refusal));
+            // Located at the first --set's value, as every fault of a flag is.
+            return Err(super::FlagFault::new("--set", &set[0], refusal).into());
         }
         let checked = match kind {
             InputKind::Scenario | InputKind::Unknown => piped
@@ -417,6 +427,16 @@ pub fn validate(files: &[PathBuf], set: &[String]) -> Result<(), CliError> {
                         n(s.policies.len(), "policy", "policies")
                     )
                 }),
+            // `--set` on a calibration file: fixed in every case, with the checks and
+            // warnings of `deter calibrate --set` (its faults first, then the cases'
+            // warnings with the fixed values).
+            InputKind::Calibration if !set.is_empty() => {
+                crate::calibrate::spec::load_calibration(f).and_then(|mut c| {
+                    c.fix(set)?;
+                    warnings.0.extend(std::mem::take(&mut c.warnings));
+                    Ok(format!("ok ({}, with --set)", calibration_words(&c)))
+                })
+            }
             _ => match check_other(f) {
                 Some(Ok((_, words, w))) => {
                     warnings.0.extend(w.0);

@@ -182,17 +182,21 @@ pub fn refuse_as_draws(path: &Path, python: bool) -> Option<Diagnostics> {
     ]))
 }
 
-/// The refusal of what-ifs (`--set`, Python's `set=`) given with a sweep, calibration or
-/// historical record file, decided from the file's kind alone ([`input_kind`]) before the file
-/// is checked, in the words of the CLI or (`python`) of the Python package: the same fault,
-/// the same message and the same order in `deter validate` and `deter.validate`. None for a
-/// scenario file (or one of no definite kind).
+/// The refusal of what-ifs (`--set`, Python's `set=`) given with a sweep or historical record
+/// file (or, in the Python package, which has no calibrate, a calibration file), decided from
+/// the file's kind alone ([`input_kind`]) before the file is checked, in the words of the CLI
+/// or (`python`) of the Python package: the same fault, the same message and the same order
+/// in `deter validate` and `deter.validate`. None for a scenario file (or one of no definite
+/// kind), and for a calibration file in the CLI (`deter validate CALIB --set` checks the
+/// values as `deter calibrate --set` fixes them).
 pub fn refuse_set(path: &Path, python: bool) -> Option<String> {
     let noun = match input_kind(path) {
         InputKind::Sweep => "sweep",
-        InputKind::Calibration => "calibration",
+        // `deter calibrate --set` fixes a parameter in every case: `deter validate --set`
+        // checks a calibration file as it would (the Python package has no calibrate).
+        InputKind::Calibration if python => "calibration",
         InputKind::Record => "historical record",
-        InputKind::Scenario | InputKind::Unknown => return None,
+        InputKind::Calibration | InputKind::Scenario | InputKind::Unknown => return None,
     };
     let (flag, like) = if python {
         ("set=", "`deter.run(set=...)`")
