@@ -1020,15 +1020,29 @@ fn sweep_shards_of_an_attribution_flag_against_the_files_key_merge_as_the_unshar
             whole_jsonl,
             "JSON Lines, {flag}"
         );
-        // The merged record's resume command holds the flag once, and the merged results
-        // resume (complete) under it.
-        let record = String::from_utf8(read(&d.join("merged.csv.sweep"))).unwrap();
-        let last: serde_json::Value =
-            serde_json::from_str(record.lines().nth(2).expect("the record's line 3")).unwrap();
+        // The merged record's resume command holds the flag once, as the unsharded sweep's
+        // record does (no `--format csv`, which `merged.csv` already says: the merge recorded
+        // it where the sweep did not), and the merged results resume (complete) under it.
+        let resume_args = |record: &str| -> serde_json::Value {
+            let record = String::from_utf8(read(&d.join(record))).unwrap();
+            let last: serde_json::Value =
+                serde_json::from_str(record.lines().nth(2).expect("the record's line 3")).unwrap();
+            last["resume_args"].clone()
+        };
+        assert_eq!(resume_args("merged.csv.sweep"), serde_json::json!([flag]));
         assert_eq!(
-            last["resume_args"],
-            serde_json::json!(["--format", "csv", flag]),
-            "{record}"
+            resume_args("merged.csv.sweep"),
+            resume_args("whole.csv.sweep")
+        );
+        // Rows whose file name does not say their format: the format is recorded.
+        let txt = d.join("merged.txt");
+        ok(merge(
+            &parts,
+            &["--out", txt.to_str().unwrap(), "--format", "json"],
+        ));
+        assert_eq!(
+            resume_args("merged.txt.sweep"),
+            serde_json::json!(["--format", "json", flag])
         );
         ok(deter(&[
             "sweep",

@@ -548,7 +548,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
             false,
             &rows.header(&sweep),
             Path::new(&sweep.file),
-            sweep::record::merged_resume_args(format, file_attribution, sweep.attribution),
+            sweep::record::merged_resume_args(out, format, file_attribution, sweep.attribution),
         );
         let fingerprint = sweep::record::fingerprint(&sweep, None, format);
         sweep::record::write_complete(out, &fingerprint, &mut plan).map_err(CliError::Failure)?;

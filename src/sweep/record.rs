@@ -143,17 +143,23 @@ pub fn resume_args(
     v
 }
 
-/// The options a resume of merged shards' results needs (`deter merge --out` writes their
-/// record): `--format`, and the attribution flag the shards ran with when it differs from
-/// the sweep file's `attribution` key (`file`), once: the flag wins over the key.
-pub fn merged_resume_args(format: RowFormat, file: bool, effective: bool) -> Vec<String> {
-    let mut v = vec![
-        "--format".to_string(),
-        match format {
-            RowFormat::Csv => "csv".to_string(),
-            RowFormat::Json => "json".to_string(),
-        },
-    ];
+/// The options a resume of merged shards' results `out` needs (`deter merge --out` writes
+/// their record), as `deter sweep` would have recorded them for the same results: `--format`
+/// only when `out`'s name does not already give the format (`r.csv` needs none, a CSV
+/// written to `r.txt` needs `--format csv`), and the attribution flag the shards ran with
+/// when it differs from the sweep file's `attribution` key (`file`), once: the flag wins over
+/// the key.
+pub fn merged_resume_args(
+    out: &Path,
+    format: RowFormat,
+    file: bool,
+    effective: bool,
+) -> Vec<String> {
+    let by_name = RowFormat::of_results(Some(out), None, crate::settings::Caller::Cli).ok();
+    let mut v = Vec::new();
+    if by_name != Some(format) {
+        v.extend(["--format".to_string(), format.name().to_string()]);
+    }
     match (file, effective) {
         (false, true) => v.push("--attribution".into()),
         (true, false) => v.push("--no-attribution".into()),
