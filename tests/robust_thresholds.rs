@@ -243,6 +243,12 @@ fn the_sweeps_own_robustness_table_says_its_thresholds_and_what_satisficing_coun
     );
     let counts = "is the share of futures in which the policy's probability meets the threshold";
     assert!(table.contains(counts), "{table}");
+    // The page says it too, of its satisficing column.
+    let page = std::fs::read_to_string(dir.path().join("with.robustness.html")).unwrap();
+    assert!(
+        page.contains("Satisficing: the satisficing column (its threshold in brackets) is the share of futures"),
+        "the page"
+    );
     let o = common::run(&[
         "robust",
         &results.display().to_string(),

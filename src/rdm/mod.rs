@@ -945,6 +945,25 @@ fn plus_minus(x: f64) -> String {
     format!("+-{}", crate::report::percent(x, 1))
 }
 
+/// What the satisficing column (named `column` as the table or page heads it) counts, for a
+/// table or page with a threshold on a ranked outcome (None without one): a share of
+/// futures, not of runs.
+fn satisficing_note(
+    tables: &[(&str, Vec<Vec<f64>>)],
+    thresholds: &[(String, f64)],
+    column: &str,
+) -> Option<String> {
+    thresholds
+        .iter()
+        .any(|(o, _)| tables.iter().any(|(t, _)| t == o && !is_context(t)))
+        .then(|| {
+            format!(
+                "Satisficing: {column} is the share of futures in which the policy's \
+                 probability meets the threshold (% of futures, not of runs)"
+            )
+        })
+}
+
 /// The line under a robustness table's title saying how many runs each probability rests on
 /// and what the Monte Carlo columns and the `~` mark are.
 fn mc_note(runs: &[Vec<f64>]) -> String {
@@ -1092,16 +1111,9 @@ pub fn robustness_table(r: &Robustness<'_>) -> RobustnessReport {
         let _ = writeln!(table, "{line}");
     }
     let _ = writeln!(table, "{}", mc_note(runs));
-    if thresholds
-        .iter()
-        .any(|(o, _)| tables.iter().any(|(t, _)| t == o && !is_context(t)))
-    {
-        let _ = writeln!(
-            table,
-            "Satisficing: the column headed <=THRESHOLD (>= for an outcome where higher is \
-             better) is the share of futures in which the policy's probability meets the \
-             threshold (% of futures, not of runs)"
-        );
+    let column = "the column headed <=THRESHOLD (>= for an outcome where higher is better)";
+    if let Some(line) = satisficing_note(tables, thresholds, column) {
+        let _ = writeln!(table, "{line}");
     }
     for (o, m) in tables.iter().filter(|(o, _)| !is_context(o)) {
         let o = *o;
@@ -1241,6 +1253,9 @@ pub fn robustness_html(r: &Robustness<'_>, source: &str) -> String {
             p { (line) }
         }
         p { (mc_note(runs)) }
+        @if let Some(line) = satisficing_note(tables, thresholds, "the satisficing column (its threshold in brackets)") {
+            p { (line) }
+        }
         @for (o, m) in tables.iter().filter(|(o, _)| !is_context(o)) {
             (robustness_section(policies, o, m, runs, thresholds, status_quo))
         }
