@@ -8,8 +8,7 @@ use common::{root, stderr, stderr_says, succeeded, succeeded_for, write};
 use serde_json::Value;
 
 const NO_RIVALRY: &str = "tests/warn/no-rivalry.toml";
-const NO_RIVALRY_WARNING: &str =
-    "warning: rivalry: no rivalry: no crisis can happen; every outcome is 0";
+const NO_RIVALRY_WARNING: &str = "warning: rivalry: no rivalry: no crisis can happen; every event's probability is 0 (deterrence holds in every run)";
 
 #[test]
 fn a_scenario_without_rivalry_is_warned_about_by_every_command_that_reads_it() {

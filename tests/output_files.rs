@@ -266,7 +266,8 @@ fn calibrate_replaces_another_calibrations_results_only_with_force() {
     let e = stderr(&o);
     assert!(
         e.starts_with(&format!(
-            "error: `{}` holds the results of another calibration",
+            "--out:1:1: error: expected a directory of this calibration, found `{}`, which \
+             holds the results of another calibration",
             out.display()
         )) && e.contains("--force"),
         "{e}"

@@ -92,11 +92,19 @@ pub struct BenchArgs {
           // It times its own points on 1 thread: these flags were ignored without a word.
           conflicts_with_all = ["runs", "repeat", "threads"])]
     pub sweep_points: Option<u64>,
-    // Runs per sweep point (with --sweep-points).
-    #[arg(long, default_value_t = 100, allow_negative_numbers = true, requires = "sweep_points",
-          help = RUNS_PER_POINT.help("Runs per sweep point", " (with --sweep-points)"),
+    // Runs per sweep point (with --sweep-points; 100 if not given). Given alone it was
+    // ignored without a word (clap's `requires` did not refuse it): refused in `bench`.
+    #[arg(long, allow_negative_numbers = true,
+          help = RUNS_PER_POINT.help("Runs per sweep point", " (with --sweep-points) [default: 100]"),
           value_parser = RUNS_PER_POINT.parser::<u64>())]
-    pub runs_per_point: u64,
+    pub runs_per_point: Option<u64>,
+}
+
+impl BenchArgs {
+    /// Runs per sweep point: `--runs-per-point`, else 100.
+    fn runs_per_point(&self) -> u64 {
+        self.runs_per_point.unwrap_or(100)
+    }
 }
 
 /// One measurement: the best wall time of `repeat` tries, in seconds.
@@ -114,6 +122,15 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     // Before any of our own work raises it.
     let load_before = load_average();
     super::refuse_pipes(&args.file)?;
+    if let (Some(n), None) = (args.runs_per_point, args.sweep_points) {
+        return Err(super::combination_fault(
+            "--runs-per-point",
+            &n.to_string(),
+            "expected --runs-per-point only with --sweep-points",
+            "--runs-per-point sets the runs of each point of --sweep-points; a plain bench \
+             takes --runs",
+        ));
+    }
     crate::settings::check_runs("--runs", args.runs).map_err(|e| CliError::Usage(e.0))?;
     let (scenario, name) = match &args.file {
         Some(f) => {
@@ -131,7 +148,7 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     // engine's tallies are the largest (one worker per thread and the merged ones; the sweep
     // overhead measurement has one worker).
     let (workers, runs) = match args.sweep_points {
-        Some(_) => (1, args.runs_per_point),
+        Some(_) => (1, args.runs_per_point()),
         None => (threads, args.runs),
     };
     // Before compiling: the worlds it allocates grow with the square of the countries.
@@ -146,7 +163,7 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     engine::check_memory(&unpruned, workers, runs)
         .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     if let Some(points) = args.sweep_points {
-        return sweep_overhead(&scenario, &name, seed, points, args.runs_per_point);
+        return sweep_overhead(&scenario, &name, seed, points, args.runs_per_point());
     }
     let compiled = Compiled::new(&scenario);
     let pruned = engine::relevance::Relevance::all_outputs(&scenario).summary();

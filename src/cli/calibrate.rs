@@ -70,25 +70,42 @@ fn check_not_another(args: &CalibrateArgs, sha256: &str) -> Result<(), CliError>
     if args.resume || args.force || !state.exists() {
         return Ok(());
     }
+    // Located at --out, as `deter sweep` refuses to start afresh over an unfinished sweep.
+    let at_out = |message: String, help: String| -> CliError {
+        super::dir_name_fault(
+            "--out",
+            &args.out,
+            crate::output::DirNameFault { message, help },
+        )
+    };
     if let Some(ours) = our_state(&state, sha256) {
         return match interrupted_generations(&ours) {
             None => Ok(()),
-            Some(generations) => Err(CliError::Usage(format!(
-                "`{}` holds this calibration, interrupted after {generations} finished \
-                 generation{}; run `{}` to continue it, or add --force to start afresh over it \
-                 (its finished generations are lost)",
-                args.out.display(),
-                if generations == 1 { "" } else { "s" },
-                resume_command(args)
-            ))),
+            Some(generations) => Err(at_out(
+                format!(
+                    "expected a directory this calibration may start afresh in, found `{}`, \
+                     which holds this calibration, interrupted after {generations} finished \
+                     generation{}",
+                    args.out.display(),
+                    if generations == 1 { "" } else { "s" },
+                ),
+                format!(
+                    "run `{}` to continue it, or add --force to start afresh over it (its \
+                     finished generations are lost)",
+                    resume_command(args)
+                ),
+            )),
         };
     }
-    Err(CliError::Usage(format!(
-        "`{}` holds the results of another calibration (its `state.json` is not this \
-         calibration's: another file, case, `set` value or seed); choose another --out, or add \
-         --force to replace them",
-        args.out.display()
-    )))
+    Err(at_out(
+        format!(
+            "expected a directory of this calibration, found `{}`, which holds the results of \
+             another calibration (its `state.json` is not this calibration's: another file, \
+             case, `set` value or seed)",
+            args.out.display()
+        ),
+        "choose another --out, or add --force to replace them".into(),
+    ))
 }
 
 /// The state.json `state` as JSON, read with a bound, if it is of the calibration whose
@@ -116,12 +133,20 @@ fn interrupted_generations(ours: &serde_json::Value) -> Option<usize> {
 /// refuse it (the state is not this calibration's).
 /// `--resume` where no calibration has written its state: nothing to resume.
 fn no_state_to_resume(state: &std::path::Path, out: &std::path::Path) -> CliError {
-    CliError::Usage(format!(
-        "--resume: `{}` does not exist: no calibration has run in `{}`; leave out --resume to \
-         start one",
-        state.display(),
-        out.display()
-    ))
+    super::dir_name_fault(
+        "--out",
+        out,
+        crate::output::DirNameFault {
+            message: format!(
+                "expected a calibration to --resume, found `{}`, whose `{}` does not exist: no \
+                 calibration has run in `{}`",
+                out.display(),
+                state.display(),
+                out.display()
+            ),
+            help: "leave out --resume to start one".into(),
+        },
+    )
 }
 
 fn afresh(state: &std::path::Path, sha256: &str) -> &'static str {

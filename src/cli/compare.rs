@@ -66,6 +66,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             ("--plots", args.output.plots.as_deref()),
         ],
         &inputs,
+        None,
     )?;
     output::check_outputs(&outputs, &inputs).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;

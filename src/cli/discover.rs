@@ -559,6 +559,7 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
             ("--report", args.report.as_deref()),
         ],
         &results_and_marker(&args.results),
+        None,
     )?;
     output::check_outputs(&outputs, &results_and_marker(&args.results)).map_err(CliError::Usage)?;
     super::flags::check_named_format("--out", args.out.as_deref(), super::flags::Writes::Rows)?;

@@ -86,6 +86,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             ("--plots", args.output.plots.as_deref()),
         ],
         &args.parts,
+        Some("--out"),
     )?;
     output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
@@ -172,6 +173,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let scenario = find_scenario(first, args.scenario.as_deref())?;
     // The scenario (and its `extends` chain) is an input too.
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
+    // A run's merged outputs never replace a sweep's results (only a sweep's merge may).
+    if let Some(out) = &args.output.out {
+        super::sweep_results_fault("--out", out)?;
+    }
     // Before compiling: the worlds it allocates grow with the square of the countries.
     crate::engine::check_scenario_memory(&scenario, header.attribution, shard::MERGE_SETS, 0)
         .map_err(CliError::Usage)?;
@@ -322,6 +327,10 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     // The scenario (and its `extends` chain) is an input too.
     let outputs: Vec<&PathBuf> = args.output.out.iter().chain(&args.output.report).collect();
     output::check_outputs(&outputs, &[]).map_err(CliError::Usage)?;
+    // A nested run's merged outputs never replace a sweep's results.
+    if let Some(out) = &args.output.out {
+        super::sweep_results_fault("--out", out)?;
+    }
     // The posterior as the shards read it: their embedded text, checked by its checksum when
     // each file was read.
     let posterior = match first.posterior() {
@@ -378,6 +387,26 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 /// The shards of a `deter sweep`: the results file exactly as the unsharded sweep writes it
 /// (rows in point order, one point's aggregate in memory at a time), then its sensitivity
 /// analysis.
+/// The format of merged sweep rows, by `deter sweep`'s one rule ([`RowFormat::of_results`]):
+/// `--format`, else the `--out` extension (`.json`, `.jsonl`, `.ndjson`: JSON Lines; `.csv`:
+/// CSV), else CSV; a contradiction is refused at `--out` in the words `deter sweep` uses
+/// (`--out m.jsonl` wrote CSV).
+fn sweep_rows_format(args: &MergeArgs) -> Result<RowFormat, CliError> {
+    let asked = args.output.format_flag.map(|f| match f {
+        Format::Json => RowFormat::Json,
+        Format::Csv | Format::Table => RowFormat::Csv,
+    });
+    let out = args.output.out.as_deref();
+    RowFormat::of_results(out, asked, crate::sweep::rows::Caller::Cli).map_err(|f| {
+        let shown = out.unwrap_or(Path::new("")).display().to_string();
+        super::FlagFault {
+            help: f.help,
+            ..super::FlagFault::new("--out", &shown, f.message)
+        }
+        .into()
+    })
+}
+
 fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let first = &files[0];
     // A flag of a run's shards, refused as every flag's fault at its value: "--scenario:1:1:
@@ -460,10 +489,7 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     // One point's merged aggregate and the part being added at a time, of the largest
     // point's size: a policy's scenario may be larger than the base.
     runner::check_memory(&sweep, shard::MERGE_SETS, 0).map_err(CliError::Usage)?;
-    let format = match args.output.format() {
-        Format::Json => RowFormat::Json,
-        Format::Csv | Format::Table => RowFormat::Csv,
-    };
+    let format = sweep_rows_format(args)?;
     let rows = Rows::new(format, &sweep, false);
     let mut stdout = std::io::stdout().lock();
     let mut file = match &args.output.out {

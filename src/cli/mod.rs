@@ -316,6 +316,7 @@ pub fn switch(on: bool, flag: &'static str) -> (&'static str, Option<String>) {
 pub fn refuse_named_twice(
     named: &[(&'static str, Option<&Path>)],
     inputs: &[PathBuf],
+    results: Option<&'static str>,
 ) -> Result<(), CliError> {
     let named: Vec<(&'static str, &Path)> = named
         .iter()
@@ -332,9 +333,57 @@ pub fn refuse_named_twice(
     // Each output file's file-system fault, located at its option (`--plots` is checked as
     // a directory, by its own check).
     for &(flag, path) in named.iter().filter(|(f, _)| *f != "--plots") {
-        output_file_fault(flag, path, inputs)?;
+        if Some(flag) == results {
+            results_file_fault(flag, path, inputs)?;
+        } else {
+            output_file_fault(flag, path, inputs)?;
+        }
     }
     Ok(())
+}
+
+/// An output file `path` (the value of `flag`) that holds a sweep's results: its record
+/// (`PATH.sweep`, [`crate::sweep::record::path_beside`]) is beside it. Any output but the
+/// sweep's own results would replace the rows the record describes (`deter run --out
+/// r.csv` over an unfinished sweep's `r.csv` left a record of rows that were gone), so it is
+/// refused at the value, as `deter sweep` refuses to start afresh over an unfinished sweep.
+pub fn sweep_results_fault(flag: &'static str, path: &Path) -> Result<(), CliError> {
+    let record = crate::sweep::record::path_beside(path);
+    if !(path.is_file() && record.is_file() && crate::sweep::record::is_record(&record)) {
+        return Ok(());
+    }
+    let shown = path.display().to_string();
+    Err(FlagFault {
+        help: Some(format!(
+            "{flag} would replace a sweep's results and leave its record describing rows that \
+             are gone: choose another name, or remove `{shown}` and `{}` first",
+            record.display()
+        )),
+        ..FlagFault::new(
+            flag,
+            &shown,
+            format!(
+                "expected a file that holds no sweep's results, found `{shown}`, beside its \
+                 sweep's record `{}`",
+                record.display()
+            ),
+        )
+    }
+    .into())
+}
+
+/// [`output_file_fault`] of a sweep's own results (`deter sweep --out`, `deter merge --out`
+/// of a sweep's shards), which may be the results of a sweep (a resume, or the sweep's own
+/// decision to start afresh).
+pub fn results_file_fault(
+    flag: &'static str,
+    path: &Path,
+    inputs: &[PathBuf],
+) -> Result<(), CliError> {
+    match output::file_output_fault(path, flag, inputs) {
+        Some(f) => Err(dir_name_fault(flag, path, f)),
+        None => record_name_fault(flag, path),
+    }
 }
 
 /// The file-system fault of output file `path`, the value of `flag` (its directory missing,
@@ -346,10 +395,8 @@ pub fn output_file_fault(
     path: &Path,
     inputs: &[PathBuf],
 ) -> Result<(), CliError> {
-    match output::file_output_fault(path, flag, inputs) {
-        Some(f) => Err(dir_name_fault(flag, path, f)),
-        None => record_name_fault(flag, path),
-    }
+    results_file_fault(flag, path, inputs)?;
+    sweep_results_fault(flag, path)
 }
 
 /// Output file `path`, the value of `flag`, named as a sweep's record
@@ -640,6 +687,40 @@ fn empty_path(e: &clap::Error) -> Option<String> {
     Some(format!("error: {}\n", empty_value(&flag, what)))
 }
 
+/// A flag given without its value (`--runs` last, or just before another flag), which clap
+/// reports as an empty value: the fault its own parser finds in an empty value, as `--runs
+/// ""` is refused ("expected an integer in [1, ...], found nothing"), not the words of a path
+/// ([`empty_path`] said "expected a path" of `--runs`). `argv` as parsed. None when the
+/// flag's parser takes an empty value (a path's, whose words [`empty_path`] gives) or the
+/// error is another.
+fn missing_value_fault(argv: &[std::ffi::OsString], e: &clap::Error) -> Option<FlagFault> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidValue {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = arg.split(' ').next().filter(|f| f.starts_with("--"))?;
+    // The flag standing without a value: last, or followed by another flag.
+    let at = (0..argv.len()).find(|&i| {
+        argv[i] == flag
+            && argv
+                .get(i + 1)
+                .is_none_or(|next| next.to_string_lossy().starts_with('-'))
+    })?;
+    let mut again = argv.to_vec();
+    again.insert(at + 1, std::ffi::OsString::new());
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let e = cmd.try_get_matches_from_mut(again).err()?;
+    if e.kind() != ErrorKind::ValueValidation {
+        return None;
+    }
+    std::error::Error::source(&e)?
+        .downcast_ref::<FlagFault>()
+        .cloned()
+}
+
 /// A value of a flag with a fixed list of choices (`--format xml`, every command's
 /// `value_enum` flag) that is none of them, in one place, in the form of every flag's fault
 /// ([`FlagFault`]): "FLAG:1:1: error: expected one of `a`, `b`, found `xml`", the value
@@ -761,6 +842,7 @@ pub fn main() -> i32 {
     // `Cli::try_parse`, with the command built once for the split and the parse.
     let mut cmd = <Cli as clap::CommandFactory>::command();
     let (argv, more_files) = split_run_files(&cmd, std::env::args_os());
+    let given = argv.clone();
     let parsed = cmd.try_get_matches_from_mut(argv).and_then(|mut m| {
         <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut cmd))
     });
@@ -782,6 +864,10 @@ pub fn main() -> i32 {
                     "{}",
                     crate::scenario::printable_lines(&Diagnostics(vec![d]).to_string())
                 );
+                return exit::BAD_INPUT;
+            }
+            if let Some(f) = missing_value_fault(&given, &e) {
+                note_raw!("{}", crate::scenario::printable_lines(&f.to_string()));
                 return exit::BAD_INPUT;
             }
             if let Some(m) = empty_path(&e) {

@@ -515,6 +515,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             ("--plots", args.output.plots.as_deref()),
         ],
         &args.files,
+        None,
     )?;
     output::check_outputs(&outputs, &args.files).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;

@@ -206,6 +206,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             ("--plots", args.plots.as_deref()),
         ],
         std::slice::from_ref(&args.file),
+        Some("--out"),
     )?;
     output::check_outputs(&outputs, std::slice::from_ref(&args.file)).map_err(CliError::Usage)?;
     output::check_plots_apart(args.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
@@ -244,10 +245,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let sweep = sweep::spec::load_sweep_at(&args.file, horizon_flag).map_err(CliError::Input)?;
     // The base scenario, its `extends` chain and the policies' files are inputs too: no
     // output (results or page) may replace one.
-    for (flag, out) in [("--out", &args.out), ("--report", &args.report)] {
-        if let Some(out) = out {
-            super::output_file_fault(flag, out, &[])?;
-        }
+    if let Some(out) = &args.out {
+        super::results_file_fault("--out", out, &[])?;
+    }
+    if let Some(report) = &args.report {
+        super::output_file_fault("--report", report, &[])?;
     }
     for out in &outputs {
         output::check_writable(out, &[]).map_err(CliError::Usage)?;

@@ -105,12 +105,18 @@ impl MeanDiff {
     }
 }
 
+/// The cost composition of A and of B (each None when no challenge decision had a cost:
+/// undefined), and B minus A in share points (None unless both are defined); each null
+/// with its reason beside it (`KEY_undefined`, [`super::COST_COMPOSITION_UNDEFINED`]).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LevelsShift {
-    pub a: LevelsOut,
-    pub b: LevelsOut,
+    pub a: Option<LevelsOut>,
+    pub a_undefined: Option<&'static str>,
+    pub b: Option<LevelsOut>,
+    pub b_undefined: Option<&'static str>,
     /// B minus A, in share points.
-    pub shift: LevelsOut,
+    pub shift: Option<LevelsOut>,
+    pub shift_undefined: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -176,8 +182,8 @@ fn interval(d: DiffInterval) -> IntervalOut {
 fn entity(
     name: String,
     pairs: &EntityPairs,
-    levels_a: &LevelsOut,
-    levels_b: &LevelsOut,
+    levels_a: Option<&LevelsOut>,
+    levels_b: Option<&LevelsOut>,
     steps_per_year: f64,
     money: bool,
 ) -> EntityComparison {
@@ -241,18 +247,23 @@ fn entity(
         years,
         pairs.first_force_months.undefined(),
     ));
-    let shift = LevelsOut {
-        military: finite(levels_b.military - levels_a.military),
-        political: finite(levels_b.political - levels_a.political),
-        economic: finite(levels_b.economic - levels_a.economic),
-    };
+    let shift = levels_a.zip(levels_b).map(|(a, b)| LevelsOut {
+        military: finite(b.military - a.military),
+        political: finite(b.political - a.political),
+        economic: finite(b.economic - a.economic),
+    });
     EntityComparison {
         entity: name,
         outcomes,
         metrics,
         cost_composition: LevelsShift {
-            a: levels_a.clone(),
-            b: levels_b.clone(),
+            a_undefined: levels_a.is_none().then_some(super::COST_COMPOSITION_UNDEFINED),
+            b_undefined: levels_b.is_none().then_some(super::COST_COMPOSITION_UNDEFINED),
+            shift_undefined: shift
+                .is_none()
+                .then_some("undefined (the cost composition of A or of B is)"),
+            a: levels_a.cloned(),
+            b: levels_b.cloned(),
             shift,
         },
     }
@@ -277,8 +288,8 @@ impl ComparisonReport {
         let mut region = entity(
             "region".into(),
             &cmp.paired.region,
-            &a.cost_composition,
-            &b.cost_composition,
+            a.cost_composition.as_ref(),
+            b.cost_composition.as_ref(),
             spy,
             money,
         );
@@ -293,8 +304,8 @@ impl ComparisonReport {
                 let mut e = entity(
                     ra.id.clone(),
                     pairs,
-                    &ra.cost_composition,
-                    &rb.cost_composition,
+                    ra.cost_composition.as_ref(),
+                    rb.cost_composition.as_ref(),
                     spy,
                     money,
                 );

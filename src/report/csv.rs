@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use super::compare::ComparisonReport;
-use super::{MetricOut, Outcomes, ProbabilityOut, Report};
+use super::{LevelsOut, MetricOut, Outcomes, ProbabilityOut, Report};
 use crate::outputs::YEARS_TO_FORCE;
 
 /// Column names, in order. `file` is the scenario file as given on the command line (for a
@@ -96,7 +96,7 @@ impl<'a, W: Write> Rows<'a, W> {
         entity: &str,
         outcomes: &Outcomes,
         metrics: &super::Metrics,
-        levels: &super::LevelsOut,
+        levels: Option<&super::LevelsOut>,
         escalation: &[f64; 6],
         crisis: &super::CrisisOutcomesOut,
         mech: &super::MechanismsOut,
@@ -118,24 +118,17 @@ impl<'a, W: Write> Rows<'a, W> {
         };
         self.metric(entity, YEARS_TO_FORCE, &tm);
         self.f(entity, YEARS_TO_FORCE, "censored_share", t.censored_share);
-        self.f(
-            entity,
-            "cost_composition_military",
-            "share",
-            levels.military,
-        );
-        self.f(
-            entity,
-            "cost_composition_political",
-            "share",
-            levels.political,
-        );
-        self.f(
-            entity,
-            "cost_composition_economic",
-            "share",
-            levels.economic,
-        );
+        // Undefined (no challenge decision had a cost): no rows, as a share of nothing has
+        // none elsewhere.
+        if let Some(levels) = levels {
+            for (level, share) in [
+                ("military", levels.military),
+                ("political", levels.political),
+                ("economic", levels.economic),
+            ] {
+                self.f(entity, &format!("cost_composition_{level}"), "share", share);
+            }
+        }
         for (k, &s) in escalation.iter().enumerate() {
             self.f(entity, &format!("max_level_{k}"), "share", s);
         }
@@ -220,7 +213,7 @@ impl<'a, W: Write> Rows<'a, W> {
             "region",
             &r.outcomes,
             &r.metrics,
-            &r.cost_composition,
+            r.cost_composition.as_ref(),
             &r.escalation,
             &r.crisis_outcomes,
             &r.mechanisms,
@@ -231,7 +224,7 @@ impl<'a, W: Write> Rows<'a, W> {
                 &rv.id,
                 &rv.outcomes,
                 &rv.metrics,
-                &rv.cost_composition,
+                rv.cost_composition.as_ref(),
                 &rv.escalation,
                 &rv.crisis_outcomes,
                 &rv.mechanisms,
@@ -412,16 +405,21 @@ pub fn write_comparison_csv<W: Write>(
             }
             rows.n(id, m.metric, "excludes_zero", u64::from(m.excludes_zero));
         }
+        // A side whose composition is undefined (no challenge decision had a cost) has no
+        // rows, nor has the shift.
         let l = &e.cost_composition;
-        for (level, a, b, s) in [
-            ("military", l.a.military, l.b.military, l.shift.military),
-            ("political", l.a.political, l.b.political, l.shift.political),
-            ("economic", l.a.economic, l.b.economic, l.shift.economic),
-        ] {
+        let shares = |x: Option<&LevelsOut>| x.map(|x| [x.military, x.political, x.economic]);
+        for (k, level) in ["military", "political", "economic"].into_iter().enumerate() {
             let m = format!("cost_composition_{level}");
-            rows.f(id, &m, "share_a", a);
-            rows.f(id, &m, "share_b", b);
-            rows.f(id, &m, "shift", s);
+            for (statistic, v) in [
+                ("share_a", shares(l.a.as_ref())),
+                ("share_b", shares(l.b.as_ref())),
+                ("shift", shares(l.shift.as_ref())),
+            ] {
+                if let Some(v) = v {
+                    rows.f(id, &m, statistic, v[k]);
+                }
+            }
         }
     }
     if let Some(shift) = &c.attribution_shift {

@@ -430,10 +430,22 @@ fn outcome_bars<'a>(o: &'a Outcomes) -> Vec<Bar<'a>> {
         .collect()
 }
 
-fn level_row<'a>(label: &'a str, l: &LevelsOut) -> LevelRow<'a> {
-    LevelRow {
+/// A bar of the levels chart; None for an undefined composition (no challenge decision had
+/// a cost), which has no bar.
+fn level_row<'a>(label: &'a str, l: Option<&LevelsOut>) -> Option<LevelRow<'a>> {
+    l.map(|l| LevelRow {
         label,
         shares: [l.military, l.political, l.economic],
+    })
+}
+
+/// A table row saying a composition is undefined (no challenge decision had a cost).
+fn levels_undefined_row(label: &str) -> Markup {
+    html! {
+        tr {
+            td { (label) }
+            td colspan="3" { (super::COST_COMPOSITION_UNDEFINED) }
+        }
     }
 }
 
@@ -623,22 +635,27 @@ fn whole(
 }
 
 fn levels_section(r: &Report, single: bool) -> Markup {
-    let mut rows = vec![level_row("region", &r.cost_composition)];
+    let mut rows: Vec<LevelRow<'_>> = level_row("region", r.cost_composition.as_ref())
+        .into_iter()
+        .collect();
     rows.extend(
         r.rivalries
             .iter()
             .filter(|_| !single)
-            .map(|rv| level_row(&rv.id, &rv.cost_composition)),
+            .filter_map(|rv| level_row(&rv.id, rv.cost_composition.as_ref())),
     );
-    let line = |label: &str, prefix: &str, l: &LevelsOut| {
-        // Tenths of a percent by the largest-remainder method: the row adds up to 100.0%.
-        let t = l.rounded(1000);
-        levels_row(
-            label,
-            &format!("{prefix}/cost_composition"),
-            [l.military, l.political, l.economic],
-            |k| format!("{}.{}%", t[k] / 10, t[k] % 10),
-        )
+    let line = |label: &str, prefix: &str, l: &Option<LevelsOut>| match l {
+        Some(l) => {
+            // Tenths of a percent by the largest-remainder method: the row adds up to 100.0%.
+            let t = l.rounded(1000);
+            levels_row(
+                label,
+                &format!("{prefix}/cost_composition"),
+                [l.military, l.political, l.economic],
+                |k| format!("{}.{}%", t[k] / 10, t[k] % 10),
+            )
+        }
+        None => levels_undefined_row(label),
     };
     html! {
         section id="levels" {
@@ -1537,8 +1554,8 @@ fn write_comparison_levels(
         .chain(c.rivalries.iter().filter(|_| !single))
         .zip(&labels)
     {
-        rows.push(level_row(la, &e.cost_composition.a));
-        rows.push(level_row(lb, &e.cost_composition.b));
+        rows.extend(level_row(la, e.cost_composition.a.as_ref()));
+        rows.extend(level_row(lb, e.cost_composition.b.as_ref()));
     }
     put(html! {
         (PreEscaped("<section id=\"levels\">"))
@@ -1551,10 +1568,15 @@ fn write_comparison_levels(
         (PreEscaped("<table>")) (levels_table_head()) (PreEscaped("<tbody>"))
     })?;
     for (_, prefix, e) in comparison_entities(c) {
-        let s = &e.cost_composition.shift;
+        let label = format!("{} shift B - A", e.entity);
+        let Some(s) = &e.cost_composition.shift else {
+            // A side undefined (no challenge decision had a cost): no shift to read.
+            put(levels_undefined_row(&label))?;
+            continue;
+        };
         let l = [s.military, s.political, s.economic];
         put(levels_row(
-            &format!("{} shift B - A", e.entity),
+            &label,
             &format!("{prefix}/cost_composition/shift"),
             l,
             |k| format!("{} pp", super::percent_signed(l[k], 1)),

@@ -389,6 +389,10 @@ pub fn largest_remainder(shares: [f64; 3], total: u32) -> [u32; 3] {
     units
 }
 
+/// Why a cost composition is undefined (the JSON's `cost_composition_undefined`, the
+/// table's words): no challenge decision had a cost, and a share of nothing is not 0.
+pub const COST_COMPOSITION_UNDEFINED: &str = "undefined (no challenge decision had a cost)";
+
 /// Shares of the challenger's expected cost of challenging, by level of deterrence.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LevelsOut {
@@ -404,24 +408,33 @@ impl LevelsOut {
     /// `total * share / sum` is rounded down, and the units still missing go, one each, to the
     /// largest fractional parts (ties: in the order military, political, economic). So the
     /// printed values add up to `total` exactly, where rounding each alone can give 99% or
-    /// 101%, and each differs from its exact value by less than one unit. All zero (no
-    /// challenge decision, so no cost) gives `[0, 0, 0]`. The JSON keeps the exact shares.
+    /// 101%, and each differs from its exact value by less than one unit. The JSON keeps the
+    /// exact shares.
     pub fn rounded(&self, total: u32) -> [u32; 3] {
         largest_remainder([self.military, self.political, self.economic], total)
     }
-    fn from_tally(t: &Tally) -> Self {
+    /// The shares of the tally's summed costs by level; None when they sum to nothing (no
+    /// challenge decision, or none with a cost): a share of nothing is undefined, not 0
+    /// (it was `0, 0, 0`, which do not sum to 1, and `compare` read a shift from it).
+    /// Why [`LevelsOut::from_tally`] is None ([`COST_COMPOSITION_UNDEFINED`]); None when it
+    /// is not.
+    fn undefined(t: &Tally) -> Option<&'static str> {
+        Self::from_tally(t)
+            .is_none()
+            .then_some(COST_COMPOSITION_UNDEFINED)
+    }
+    fn from_tally(t: &Tally) -> Option<Self> {
         let sums = [
             t.level_costs[0].sum(),
             t.level_costs[1].sum(),
             t.level_costs[2].sum(),
         ];
         let total: f64 = sums.iter().sum();
-        let share = |x: f64| if total > 0.0 { finite(x / total) } else { 0.0 };
-        Self {
-            military: share(sums[0]),
-            political: share(sums[1]),
-            economic: share(sums[2]),
-        }
+        (total > 0.0 && total.is_finite()).then(|| Self {
+            military: finite(sums[0] / total),
+            political: finite(sums[1] / total),
+            economic: finite(sums[2] / total),
+        })
     }
 }
 
@@ -587,7 +600,9 @@ pub struct RivalryOut {
     pub target: String,
     pub outcomes: Outcomes,
     pub metrics: Metrics,
-    pub cost_composition: LevelsOut,
+    pub cost_composition: Option<LevelsOut>,
+    /// Why `cost_composition` is null ([`COST_COMPOSITION_UNDEFINED`]); null when it is not.
+    pub cost_composition_undefined: Option<&'static str>,
     /// Share of runs whose highest MID level was 0 (no opportunity), 1 (no challenge), 2..5.
     pub escalation: [f64; 6],
     pub crisis_outcomes: CrisisOutcomesOut,
@@ -647,8 +662,11 @@ pub struct Report {
     /// currency, final balance, years to first use of force): mean, sd, quantiles.
     pub metrics: Metrics,
     /// The challenger's expected cost of challenging split by level (shares summing to 1): a
-    /// diagnostic, not which level deters.
-    pub cost_composition: LevelsOut,
+    /// diagnostic, not which level deters. None (JSON `null`) when no challenge decision had
+    /// a cost: a share of nothing is undefined.
+    pub cost_composition: Option<LevelsOut>,
+    /// Why `cost_composition` is null ([`COST_COMPOSITION_UNDEFINED`]); null when it is not.
+    pub cost_composition_undefined: Option<&'static str>,
     /// Share of runs whose highest MID level was 0 ... 5 (sums to 1).
     pub escalation: [f64; 6],
     /// How crisis opportunities ended, over all runs (shares of crisis opportunities).
@@ -926,6 +944,7 @@ impl Report {
                 outcomes: Outcomes::from_tally(t, runs),
                 metrics: Metrics::from_tally(t, steps),
                 cost_composition: LevelsOut::from_tally(t),
+                cost_composition_undefined: LevelsOut::undefined(t),
                 escalation: escalation(t, runs),
                 crisis_outcomes: CrisisOutcomesOut::from_tally(t),
                 mechanisms: MechanismsOut::from_tally(t),
@@ -949,6 +968,7 @@ impl Report {
             outcomes: Outcomes::from_tally(&agg.region, runs),
             metrics: region_metrics(compiled, agg),
             cost_composition: LevelsOut::from_tally(&agg.region),
+            cost_composition_undefined: LevelsOut::undefined(&agg.region),
             escalation: escalation(&agg.region, runs),
             crisis_outcomes: CrisisOutcomesOut::from_tally(&agg.region),
             mechanisms: MechanismsOut::from_tally(&agg.region),

@@ -26,7 +26,9 @@ pub const MID_NOTE: &str =
 
 /// The outcome table: the events first, then the crisis opportunity (context, not an event
 /// of deterrence failing), each as a share of runs over the horizon with its interval.
-fn outcomes(out: &mut String, o: &Outcomes, horizon_years: u32) {
+/// `rivalries`: whether any rivalry's section follows (the note on "no challenge" points to
+/// them; with none it says only what a crisis opportunity is).
+fn outcomes(out: &mut String, o: &Outcomes, horizon_years: u32, rivalries: bool) {
     let _ = writeln!(
         out,
         "  {:<LABEL$} {:>6}  Monte Carlo 95% interval",
@@ -66,7 +68,12 @@ fn outcomes(out: &mut String, o: &Outcomes, horizon_years: u32) {
     }
     let _ = writeln!(
         out,
-        "  (crisis opportunity: a moment when the challenger could escalate, whether or not it did; per rivalry below, \"no challenge\" is the share of its opportunities that passed without any militarised action)"
+        "  (crisis opportunity: a moment when the challenger could escalate, whether or not it did{})",
+        if rivalries {
+            "; per rivalry below, \"no challenge\" is the share of its opportunities that passed without any militarised action"
+        } else {
+            ""
+        }
     );
 }
 
@@ -360,7 +367,12 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     out.push_str(&policies_line("Policies", &r.policies, false));
     let _ = writeln!(out);
     let _ = writeln!(out, "Region-wide");
-    outcomes(&mut out, &r.outcomes, r.horizon_years);
+    outcomes(
+        &mut out,
+        &r.outcomes,
+        r.horizon_years,
+        !r.rivalries.is_empty(),
+    );
     let _ = writeln!(out);
     metrics_header(&mut out, r.horizon_years);
     metrics(&mut out, &r.metrics, &r.currency);
@@ -399,7 +411,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             rv.id, rv.challenger, rv.target
         );
         if r.rivalries.len() > 1 {
-            outcomes(&mut out, &rv.outcomes, r.horizon_years);
+            outcomes(&mut out, &rv.outcomes, r.horizon_years, true);
             let _ = writeln!(out);
             metrics_header(&mut out, r.horizon_years);
             metrics(&mut out, &rv.metrics, &r.currency);
@@ -413,11 +425,22 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             );
         }
         // Whole percents by the largest-remainder method: the three add up to 100.
-        let [m, p, e] = rv.cost_composition.rounded(100);
-        let _ = writeln!(
-            out,
-            "  challenger's expected cost of challenging, by level: military {m}%, political {p}%, economic {e}%"
-        );
+        match &rv.cost_composition {
+            Some(l) => {
+                let [m, p, e] = l.rounded(100);
+                let _ = writeln!(
+                    out,
+                    "  challenger's expected cost of challenging, by level: military {m}%, political {p}%, economic {e}%"
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  challenger's expected cost of challenging, by level: {}",
+                    super::COST_COMPOSITION_UNDEFINED
+                );
+            }
+        }
         let _ = writeln!(
             out,
             "    (how the cost is composed, not how much deterrence each level provides)"
@@ -718,21 +741,42 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         // as the mean over the runs that saw force.
         let _ = writeln!(out, "    {}", censored_note(c.a.horizon_years));
         let l = &e.cost_composition;
-        // Each side in whole percents by the largest-remainder method (each adds up to 100).
-        let (a, b) = (l.a.rounded(100), l.b.rounded(100));
-        let _ = writeln!(
-            out,
-            "  expected cost by level (composition, not deterrence), A -> B: military {}% -> {}% ({} pp), political {}% -> {}% ({} pp), economic {}% -> {}% ({} pp)",
-            a[0],
-            b[0],
-            super::percent_signed(l.shift.military, 1),
-            a[1],
-            b[1],
-            super::percent_signed(l.shift.political, 1),
-            a[2],
-            b[2],
-            super::percent_signed(l.shift.economic, 1)
-        );
+        match (&l.a, &l.b, &l.shift) {
+            (Some(la), Some(lb), Some(shift)) => {
+                // Each side in whole percents by the largest-remainder method (each adds up
+                // to 100).
+                let (a, b) = (la.rounded(100), lb.rounded(100));
+                let _ = writeln!(
+                    out,
+                    "  expected cost by level (composition, not deterrence), A -> B: military {}% -> {}% ({} pp), political {}% -> {}% ({} pp), economic {}% -> {}% ({} pp)",
+                    a[0],
+                    b[0],
+                    super::percent_signed(shift.military, 1),
+                    a[1],
+                    b[1],
+                    super::percent_signed(shift.political, 1),
+                    a[2],
+                    b[2],
+                    super::percent_signed(shift.economic, 1)
+                );
+            }
+            (la, lb, _) => {
+                // One side (or both) undefined: no shift to read.
+                let side = |l: &Option<super::LevelsOut>| match l {
+                    Some(l) => {
+                        let [m, p, e] = l.rounded(100);
+                        format!("military {m}%, political {p}%, economic {e}%")
+                    }
+                    None => super::COST_COMPOSITION_UNDEFINED.to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "  expected cost by level (composition, not deterrence): A {}; B {}; no shift",
+                    side(la),
+                    side(lb)
+                );
+            }
+        }
     }
     if let Some(shift) = &c.attribution_shift {
         let only = single.then(|| c.rivalries[0].entity.as_str());

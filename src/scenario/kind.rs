@@ -215,6 +215,15 @@ pub fn kind_words(path: &Path, python: bool) -> Option<(&'static str, &'static s
     kind_words_of(path, &Document::read(path)?, python)
 }
 
+/// [`kind_words`] of a file named where a scenario is expected (an `extends`, a sweep's
+/// `base`) that is of another definite kind (sweep, calibration, historical record): its
+/// noun and what reads it, so the reference is refused as what the file is rather than with
+/// the scenario reader's errors about every key of it. None for a scenario or a file of no
+/// definite kind.
+pub fn not_a_scenario(path: &Path) -> Option<(&'static str, &'static str)> {
+    kind_words(path, false).filter(|(noun, _)| *noun != "scenario")
+}
+
 /// [`kind_words`] of `path` read as `doc`.
 pub fn kind_words_of(
     path: &Path,

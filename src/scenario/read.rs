@@ -340,6 +340,22 @@ fn read_source_at(
                 Ok(base) => Some(base),
                 Err(inner) => {
                     let (span, what) = (v.span(), "the base scenario");
+                    // A sweep, calibration or record file: said as what it is, once (it got
+                    // the scenario reader's errors about each of its keys).
+                    if let Some((noun, reader_words)) = super::kind::not_a_scenario(&base_path) {
+                        reader
+                            .error(
+                                span,
+                                "extends",
+                                format!(
+                                    "expected a base scenario, found `{rel}`, a {noun} file"
+                                ),
+                            )
+                            .help = Some(format!(
+                            "extends names a scenario file to build on; {reader_words}"
+                        ));
+                        return Err(reader.0.finish());
+                    }
                     if !reader.unreadable_named(span.clone(), "extends", what, &rel, &base_path, &inner) {
                         reader.error(
                             span,
@@ -823,7 +839,7 @@ impl<'a> Reader<'a> {
             self.warn(
                 0..0,
                 "rivalry",
-                "no rivalry: no crisis can happen; every outcome is 0".into(),
+                "no rivalry: no crisis can happen; every event's probability is 0 (deterrence holds in every run)".into(),
             )
             .help = Some(
                 "add a [[rivalry]] table with its challenger and target, e.g. challenger = \"SRB\" and target = \"XKX\""

@@ -594,6 +594,24 @@ pub fn afresh(caller: super::rows::Caller) -> String {
     }
 }
 
+/// [`afresh`] for results `out` whose rows a resume refused as not this sweep's: when their
+/// record says a sweep was stopped before it finished, leaving out `--resume` is refused too
+/// (it would discard that sweep's rows: [`unfinished_same_sweep`]), so the way to start
+/// afresh is to remove both (each refusal sent the user to the other).
+pub fn afresh_over(out: &Path, caller: super::rows::Caller) -> String {
+    let stopped = read_record(out).is_some_and(|r| r.status == Status::Running);
+    match caller {
+        super::rows::Caller::Cli if stopped => format!(
+            "choose another --out, or remove `{}` and its record `{}` to start afresh over \
+             it (its record says a sweep was stopped before it finished, so a sweep without \
+             --resume would refuse to discard its rows)",
+            out.display(),
+            path_beside(out).display()
+        ),
+        _ => afresh(caller),
+    }
+}
+
 /// The record beside the results `results` (line 3 of their record file), if it is there
 /// and reads as one. Read without recording the record as an input: a resume replaces it.
 fn read_record(results: &Path) -> Option<Record> {

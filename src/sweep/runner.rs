@@ -174,7 +174,7 @@ pub fn open_results(
                 "",
                 format!("the results do not belong to this sweep: {what}"),
             )
-            .with_help(Some(record::afresh(caller))),
+            .with_help(Some(record::afresh_over(path, caller))),
         ))
     };
     let mut outputs = Vec::new();

@@ -534,6 +534,16 @@ impl Reader<'_> {
                     ));
                     return None;
                 }
+                // A calibration or record file: said as what it is, once.
+                if let Some((noun, reader)) = scenario::kind::not_a_scenario(&base_path) {
+                    self.error(
+                        base_v.span(),
+                        "base",
+                        format!("expected a base scenario, found `{rel}`, a {noun} file"),
+                    )
+                    .help = Some(format!("base names the scenario file the sweep varies; {reader}"));
+                    return None;
+                }
                 let what = "the base scenario";
                 if !self.unreadable_named(base_v.span(), "base", what, &rel, &base_path, &inner) {
                     self.error(

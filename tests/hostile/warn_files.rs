@@ -76,7 +76,7 @@ warn_files! {
     policy_before_start: "policy-before-start.toml" => 21, "policy[0].start", "policy `early` starts 2020-06, before the scenario starts (2025-01): it takes effect in the first month";
     policy_changes_a_path_twice: "policy-changes-a-path-twice.toml" => 24, "policy[0].changes[1].path", "policy `twice` changes `country.AAA.military.budget` twice (first on line 23): did you mean one change?";
     join_of_a_member: "join-of-a-member.toml" => 97, "policy[0].join[0]", "`BBB` is already a member of `PACT`: this join changes nothing";
-    no_rivalry: "no-rivalry.toml" => 1, "rivalry", "no rivalry: no crisis can happen; every outcome is 0";
+    no_rivalry: "no-rivalry.toml" => 1, "rivalry", "no rivalry: no crisis can happen; every event's probability is 0 (deterrence holds in every run)";
     policy_on_a_per_run_draw: "policy-on-a-per-run-draw.toml" => 38, "policy[0].changes[0].path", "policy `sure` changes `alliance.PACT.reliability_concentration`, which is read only by each run's draw of the treaty weight";
     policy_on_a_gated_key: "policy-on-a-gated-key.toml" => 38, "policy[0].changes[0].path", "policy `tripwire` changes `model.casus_foederis_cost`, which is read only when the fait accompli is offered";
     sweep_varies_a_policy_parameter: "sweep-varies-a-policy-parameter.toml" => 6, "parameter[0].path", "the base scenario's policy `calm` changes `rivalry.AAA-BBB.monitoring` from 2027-01";
