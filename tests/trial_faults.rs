@@ -437,3 +437,119 @@ fn a_base_of_another_kind_is_said_once_as_what_it_is() {
         assert!(err.ends_with("1 error found\n"), "{other}: {err}");
     }
 }
+
+/// The template scenario (`deter init`) written to `dir/NAME`, with `extra` appended.
+fn template_with(dir: &Path, name: &str, extra: &str) -> std::path::PathBuf {
+    let f = dir.join(format!("{name}.tmp.toml"));
+    succeeded(&run(&["init", f.to_str().unwrap()]));
+    let text = std::fs::read_to_string(&f).unwrap() + extra;
+    write(dir, name, &text)
+}
+
+/// A nested comparison of a file with its copy plus `[[uncertain]]` priors compared the file
+/// with itself without a word (A is run on B's draws of the path); two different priors for
+/// one path were refused unlocated. The one-sided prior is now warned at its `path`, with the
+/// value the other side's file gives; the conflict is refused at B's prior.
+#[test]
+fn a_nested_comparison_says_what_its_priors_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plain = template_with(d, "a.toml", "");
+    let prior =
+        |lo: &str| format!("\n[[uncertain]]\npath = \"model.war_cost\"\nrange = [{lo}, 2.0]\n");
+    let with = template_with(d, "b.toml", &prior("0.2"));
+    let other = template_with(d, "c.toml", &prior("0.3"));
+    let (a, b, c) = (
+        plain.to_str().unwrap(),
+        with.to_str().unwrap(),
+        other.to_str().unwrap(),
+    );
+    // The line of B's prior's `path` key, counted here.
+    let text = std::fs::read_to_string(&with).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l == "path = \"model.war_cost\"")
+        .unwrap()
+        + 1;
+    let o = run(&["compare", a, b, "--draws", "4", "--runs", "20"]);
+    succeeded(&o);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "{b}:{line}:8: warning: uncertain[0].path: `model.war_cost` has a prior in B only: \
+             A is run on the same draws of it, not at its own value (0.8)"
+        )),
+        "{err}"
+    );
+    // The same prior on both sides: nothing to warn about.
+    let o = run(&["compare", b, b, "--draws", "4", "--runs", "20"]);
+    succeeded(&o);
+    assert!(!stderr(&o).contains("has a prior in"), "{}", stderr(&o));
+    // Two priors for one path: refused at B's, located.
+    let o = run(&["compare", b, c, "--draws", "4", "--runs", "20"]);
+    let err = refused(&o);
+    assert!(
+        err.starts_with(&format!(
+            "{c}:{line}:8: error: uncertain[0].path: A and B declare different priors for \
+             `model.war_cost`"
+        )),
+        "{err}"
+    );
+    assert!(err.ends_with("1 error found\n"), "{err}");
+}
+
+/// `deter discover`'s second box was printed with its points and cases counted among the
+/// points outside the first box, without saying so (its ranges, applied to all the data, hold
+/// more): a later box now says where it was found and how many points and cases were there,
+/// recounted here from the trajectory's first row.
+#[test]
+fn a_later_prim_box_says_it_was_found_outside_the_earlier_boxes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let results = d.join("lxf.csv");
+    let sweep = root().join("scenarios/sweeps/proposals-x-futures.toml");
+    succeeded(&run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--runs",
+        "50",
+        "--out",
+        results.to_str().unwrap(),
+        "-q",
+    ]));
+    let o = run(&[
+        "discover",
+        results.to_str().unwrap(),
+        "--policy",
+        "combined",
+        "--outcome",
+        "use_of_force",
+        "--above",
+        "0.1",
+    ]);
+    succeeded(&o);
+    let text = stdout(&o);
+    let Some(at) = text.find("\nbox 2 ") else {
+        panic!("expected a second box:\n{text}");
+    };
+    // The trajectory of box 2 starts from the points box 1 left.
+    let head = text
+        .lines()
+        .find(|l| l.starts_with("peeling trajectory of box 2 ("))
+        .unwrap();
+    let inside = &head["peeling trajectory of box 2 (".len()..head.len() - 2];
+    let (points, cases) = inside.split_once(", ").unwrap();
+    let note = text[at..].lines().nth(2).unwrap();
+    assert_eq!(
+        note,
+        format!(
+            "  (found among the {points} and {} outside box 1: its points and cases are counted \
+             there; its ranges applied to all the data hold more)",
+            cases.replace(" cases", " cases of interest")
+        )
+    );
+    assert!(
+        !text[..at].contains("found among"),
+        "box 1 is found among every point"
+    );
+}

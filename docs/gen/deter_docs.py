@@ -187,6 +187,16 @@ def signed(x, d, scale=1):
     return s if s.startswith("-") else "+" + s
 
 
+def whole_percents(c):
+    """A cost composition's three shares (military, political, economic) in whole percents
+    by the largest-remainder method, as deter's table prints them (they add up to 100)."""
+    q = [100 * c[x] / sum(c.values()) for x in ("military", "political", "economic")]
+    units = [int(x // 1) for x in q]
+    for i in sorted(range(3), key=lambda i: -(q[i] - q[i] // 1))[:100 - sum(units)]:
+        units[i] += 1
+    return units
+
+
 def pp(x, d=1, sign=False):
     """A probability difference in percentage points: -0.1083 -> '-10.8'."""
     return signed(x, d, 100) if sign else fixed(x, d, 100)

@@ -119,24 +119,60 @@ pub fn draw(
 /// The priors two compared scenarios declare, merged by path: A and B are run on the same
 /// draws, so a path with a prior in both must have the same prior.
 pub fn shared_priors(a: &Scenario, b: &Scenario) -> Result<Vec<Uncertain>, String> {
+    if let Some((_, message)) = conflicting_prior(a, b) {
+        return Err(message);
+    }
     let mut out = a.uncertain.clone();
     for u in &b.uncertain {
-        match out.iter().find(|x| x.path == u.path) {
-            Some(x)
-                if x.parameter.domain != u.parameter.domain
-                    || x.parameter.kind != u.parameter.kind =>
-            {
-                return Err(format!(
-                    "A and B declare different priors for `{}`: a comparison runs both on the same \
-                     parameter draws, so give the [[uncertain]] entry once (or the same in both)",
-                    u.path
-                ));
-            }
-            Some(_) => {}
-            None => out.push(u.clone()),
+        if !out.iter().any(|x| x.path == u.path) {
+            out.push(u.clone());
         }
     }
     Ok(out)
+}
+
+/// The first of B's priors whose path A gives another prior (kind or domain), and the
+/// refusal's words: [`shared_priors`]'s fault, with the prior to locate it at.
+pub fn conflicting_prior<'b>(a: &Scenario, b: &'b Scenario) -> Option<(&'b Uncertain, String)> {
+    b.uncertain.iter().find_map(|u| {
+        let x = a.uncertain.iter().find(|x| x.path == u.path)?;
+        (x.parameter.domain != u.parameter.domain || x.parameter.kind != u.parameter.kind).then(
+            || {
+                (
+                    u,
+                    format!(
+                        "A and B declare different priors for `{}`: a comparison runs both on \
+                         the same parameter draws, so give the [[uncertain]] entry once (or the \
+                         same in both)",
+                        u.path
+                    ),
+                )
+            },
+        )
+    })
+}
+
+/// Priors declared by one side only on a path the other side has too: merged by path
+/// ([`shared_priors`]), the other side is run on the same draws of it, not at the value its
+/// own file gives, so the comparison of the two files says nothing of that parameter (a file
+/// compared with its copy plus priors differs in nothing). Each with the side that declares
+/// it ("A" or "B") and the other side's value of the path.
+pub fn one_sided_priors<'s>(
+    a: &'s Scenario,
+    b: &'s Scenario,
+) -> Vec<(&'s Uncertain, &'static str, f64)> {
+    let mut out = Vec::new();
+    for (side, mine, other) in [("A", a, b), ("B", b, a)] {
+        for u in &mine.uncertain {
+            if other.uncertain.iter().any(|x| x.path == u.path) {
+                continue;
+            }
+            if let Ok(t) = ParamRef::resolve(&u.path, other) {
+                out.push((u, side, other.get(t)));
+            }
+        }
+    }
+    out
 }
 
 /// A posterior read from `deter calibrate`'s posterior.csv.

@@ -447,6 +447,40 @@ pub fn compare_nested(
             }
         }
     }
+    // Two priors for one path: refused at B's, as every fault of a file is located.
+    if let Some((u, message)) = nested::conflicting_prior(a, b) {
+        let help = format!(
+            "A ({}) and B ({}) are run on the same draws of each uncertain parameter",
+            args.a.display(),
+            args.b.display()
+        );
+        return Err(CliError::Input(crate::scenario::Diagnostics(vec![
+            u.written_at.error(&u.path, message, help),
+        ])));
+    }
+    // A prior on one side only: the other side is run on its draws too, so the comparison
+    // says nothing of that parameter (a file against its copy with priors differs in nothing).
+    for (u, side, other) in nested::one_sided_priors(a, b) {
+        let (mine, theirs) = if side == "A" { ("A", "B") } else { ("B", "A") };
+        note_raw!(
+            "{}",
+            crate::scenario::Diagnostics(vec![u.written_at.warning(
+                &u.path,
+                format!(
+                    "`{}` has a prior in {mine} only: {theirs} is run on the same draws of it, \
+                     not at its own value ({}), so the comparison says nothing of this \
+                     parameter",
+                    u.path,
+                    crate::sweep::spec::compact(other)
+                ),
+                format!(
+                    "a nested comparison runs A and B on the same parameter draws; to compare \
+                     {mine}'s uncertain value with {theirs}'s fixed one, compare plain runs at \
+                     chosen values (`deter compare` without priors, or a sweep over the path)"
+                ),
+            )])
+        );
+    }
     if post.is_none() && nested::shared_priors(a, b).is_ok_and(|p| p.is_empty()) {
         return Err(nothing_uncertain(args.draws, "either scenario"));
     }

@@ -240,6 +240,43 @@ impl Discovery {
         )
     }
 
+    /// What a reader of box `k` (0-based) must know to read its figures: a later box is
+    /// found among the points the earlier boxes left, so its points and cases are counted
+    /// there (its ranges, applied to all the data, hold more); and a box whose density is no
+    /// higher than the share of cases of interest among the points it was found in does not
+    /// concentrate them (PRIM chose it for coverage and mass).
+    fn box_notes(&self, k: usize, f: &prim::Found) -> Vec<String> {
+        let mut notes = Vec::new();
+        if k > 0 {
+            notes.push(format!(
+                "(found among the {} and {} outside box{} {}: its points and cases are counted \
+                 there; its ranges applied to all the data hold more)",
+                count(f.eligible as u64, "point", "points"),
+                count(
+                    f.eligible_hits as u64,
+                    "case of interest",
+                    "cases of interest"
+                ),
+                if k == 1 { "" } else { "es" },
+                (1..=k)
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if f.eligible > 0 {
+            let base = f.eligible_hits as f64 / f.eligible as f64;
+            if f.pasted.density <= base {
+                notes.push(format!(
+                    "(its density {:.3} is no higher than the share of cases of interest among \
+                     the points it was found in, {:.3}: it does not concentrate them)",
+                    f.pasted.density, base
+                ));
+            }
+        }
+        notes
+    }
+
     /// The terminal text: the boxes, then each box's peeling trajectory.
     pub fn text(&self) -> String {
         let mut t = String::new();
@@ -267,6 +304,9 @@ impl Discovery {
                 f.trajectory.len() - 1,
                 self.figures(b)
             );
+            for line in self.box_notes(k, f) {
+                let _ = writeln!(t, "  {line}");
+            }
             if b.restricted().is_empty() {
                 let _ = writeln!(t, "  no restriction: the cases of interest are everywhere");
             } else {
@@ -394,6 +434,9 @@ impl Discovery {
                         f.chosen,
                         f.trajectory.len() - 1
                     ))
+                }
+                @for line in self.box_notes(k, f) {
+                    p class="note" { (line) }
                 }
                 table {
                     tr {

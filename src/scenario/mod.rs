@@ -248,6 +248,11 @@ impl WrittenAt {
     /// A warning `message` with `help` at this place: located at the prior in its file, or
     /// (a prior a program built) at `path` in a file named `uncertain`.
     pub fn warning(&self, path: &str, message: String, help: String) -> Diagnostic {
+        self.error(path, message, help).warning()
+    }
+
+    /// An error `message` with `help` at this place, as [`WrittenAt::warning`] locates one.
+    pub fn error(&self, path: &str, message: String, help: String) -> Diagnostic {
         let mut d = match &self.0 {
             Some(d) => (**d).clone(),
             None => Diagnostic::file_level("uncertain", String::new()),
@@ -256,7 +261,7 @@ impl WrittenAt {
             d.path = path.to_string();
         }
         d.message = message;
-        d.with_help(Some(help)).warning()
+        d.with_help(Some(help))
     }
 }
 
