@@ -288,7 +288,7 @@ fn inert_parameters_of_three_more_classes_are_warned_about() {
             ),
     );
     let late = late.display().to_string();
-    let never = "policy `nato-membership` starts 2036-01, after the horizon ends (2035-01): it never takes effect";
+    let never = "policy `nato-membership` starts 2036-01, after the horizon ends (its last month is 2034-12): it never takes effect";
     let (s, err) = sweep_over(d, &late, "policy.nato-membership.enabled", "false, true");
     assert!(
         err.contains(&format!(

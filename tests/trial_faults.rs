@@ -553,3 +553,31 @@ fn a_later_prim_box_says_it_was_found_outside_the_earlier_boxes() {
         "box 1 is found among every point"
     );
 }
+
+/// `deter bench --runs 500 --sweep-points 3` was refused in clap's words ("the argument
+/// '--runs <RUNS>' cannot be used with ...") with a usage line that made both look required;
+/// it is now located at the later flag's value, in either order, as every combination the
+/// commands refuse is located.
+#[test]
+fn flags_clap_refuses_together_are_located() {
+    for (args, said) in [
+        (
+            ["bench", "--sweep-points", "3", "--runs", "500"],
+            "--runs:1:1: error: expected no --runs with --sweep-points, found 500",
+        ),
+        (
+            ["bench", "--runs", "500", "--sweep-points", "3"],
+            "--sweep-points:1:1: error: expected no --sweep-points with --runs, found 3",
+        ),
+    ] {
+        let err = refused(&run(&args));
+        assert!(err.starts_with(said), "{err}");
+        assert!(!err.contains("Usage:"), "{err}");
+        assert!(err.ends_with("1 error found\n"), "{err}");
+    }
+    let err = refused(&run(&["bench", "--sweep-points", "3", "--repeat=2"]));
+    assert!(
+        err.starts_with("--repeat:1:1: error: expected no --repeat with --sweep-points, found 2"),
+        "{err}"
+    );
+}

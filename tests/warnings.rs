@@ -827,7 +827,7 @@ fn a_policy_start_set_on_the_command_line_is_checked_against_the_horizon() {
     assert_eq!(policy_warning(&stderr(&own), "nato-membership"), None);
     let set = "policy.nato-membership.start=2040";
     let words = "warning: policy.nato-membership.start: policy `nato-membership` starts \
-                 2040-01, after the horizon ends (2035-01): it never takes effect";
+                 2040-01, after the horizon ends (its last month is 2034-12): it never takes effect";
     for (args, origin) in [
         (
             vec!["run", file, "--runs", "5", "--no-attribution", "--set", set],

@@ -687,6 +687,63 @@ fn empty_path(e: &clap::Error) -> Option<String> {
     Some(format!("error: {}\n", empty_value(&flag, what)))
 }
 
+/// Two flags clap's `conflicts_with` refuses together (`deter bench --runs 500
+/// --sweep-points 3`): located at the value of the one given later, as every combination of flags the
+/// commands refuse themselves is ([`combination_fault`]); clap said "the argument '--runs
+/// <RUNS>' cannot be used with ..." and a usage line that made both look required. `argv` as
+/// parsed. None for any other error.
+fn conflict_fault(argv: &[std::ffi::OsString], e: &clap::Error) -> Option<scenario::Diagnostic> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::ArgumentConflict {
+        return None;
+    }
+    let first_token = |v: &ContextValue| match v {
+        ContextValue::String(s) => s.split(' ').next().map(str::to_string),
+        ContextValue::Strings(v) => v.first()?.split(' ').next().map(str::to_string),
+        _ => None,
+    };
+    let one = first_token(e.get(ContextKind::InvalidArg)?)?;
+    let other = first_token(e.get(ContextKind::PriorArg)?)?;
+    if !one.starts_with("--") || !other.starts_with("--") {
+        return None;
+    }
+    // Which of the two clap names first varies from run to run: located at the one given
+    // later on the command line, always.
+    let at = |flag: &str| {
+        argv.iter().position(|a| {
+            let a = a.to_string_lossy();
+            *a == *flag || a.starts_with(&format!("{flag}="))
+        })
+    };
+    let (flag, prior) = if at(&one) >= at(&other) {
+        (one, other)
+    } else {
+        (other, one)
+    };
+    // The flag's value as given: `--runs 500` or `--runs=500`.
+    let text = argv.iter().enumerate().find_map(|(i, a)| {
+        let a = a.to_string_lossy();
+        if *a == *flag {
+            Some(
+                argv.get(i + 1)
+                    .map_or(String::new(), |v| v.to_string_lossy().into_owned()),
+            )
+        } else {
+            a.strip_prefix(&format!("{flag}=")).map(str::to_string)
+        }
+    })?;
+    let fault = FlagFault::new(
+        "",
+        &text,
+        format!("expected no {flag} with {prior}, {}", found(&text)),
+    );
+    Some(
+        scenario::Diagnostic::at(&flag, &text, fault.span, "", fault.message).with_help(Some(
+            format!("{prior} and {flag} cannot be used together: give one of them (--help says what each does)"),
+        )),
+    )
+}
+
 /// A flag given without its value (`--runs` last, or just before another flag), which clap
 /// reports as an empty value: the fault its own parser finds in an empty value, as `--runs
 /// ""` is refused ("expected an integer in [1, ...], found nothing"), not the words of a path
@@ -860,6 +917,13 @@ pub fn main() -> i32 {
                 return exit::BAD_INPUT;
             }
             if let Some(d) = invalid_choice(&e) {
+                note_raw!(
+                    "{}",
+                    crate::scenario::printable_lines(&Diagnostics(vec![d]).to_string())
+                );
+                return exit::BAD_INPUT;
+            }
+            if let Some(d) = conflict_fault(&given, &e) {
                 note_raw!(
                     "{}",
                     crate::scenario::printable_lines(&Diagnostics(vec![d]).to_string())

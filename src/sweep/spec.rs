@@ -1124,10 +1124,11 @@ fn warn_irrelevant(
             *m |= !late && gated_off(&all, targets, *t).is_none() && rel.matters(&all, *t, targets);
         }
     }
+    // The horizon's last month (the one before the first month past it).
     let end = {
         let start = base.meta.start;
-        let m = i64::from(start.month) - 1 + horizon;
-        (i64::from(start.year) + m / 12, m % 12 + 1)
+        let m = i64::from(start.month) - 1 + horizon - 1;
+        (i64::from(start.year) + m.div_euclid(12), m.rem_euclid(12) + 1)
     };
     for ((p, (span, key)), m) in parameters.iter().zip(spans).zip(matters) {
         if m {
@@ -1143,7 +1144,7 @@ fn warn_irrelevant(
             {
                 let x = &base.policies[policy];
                 format!(
-                    "policy `{}` starts {:04}-{:02}, after the horizon ends ({:04}-{:02}): it never takes effect",
+                    "policy `{}` starts {:04}-{:02}, after the horizon ends (its last month is {:04}-{:02}): it never takes effect",
                     x.id, x.start.year, x.start.month, end.0, end.1
                 )
             }

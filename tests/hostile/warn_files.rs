@@ -72,7 +72,7 @@ warn_files! {
     budget_above_gdp: "budget-above-gdp.toml" => 8, "country[0].military.budget", "implausible currency figures: the defence budget 2200 is 25 times GDP 89";
     gdp_in_a_large_unit: "gdp-in-a-large-unit.toml" => 12, "country[0].economic.gdp", "GDP 6e5 is beyond any economy in billions of US dollars or euros: a run's GDP lost is kept only up to 1048576 (2^20)";
     capability_vs_budget: "capability-vs-budget.toml" => 9, "country[0].military.capability", "implausible currency figures: the capability stock 7000 is 3182 times the defence budget 2.2";
-    policy_after_horizon: "policy-after-horizon.toml" => 21, "policy[0].start", "policy `late` starts 2040-01, after the horizon ends (2035-01): it never takes effect";
+    policy_after_horizon: "policy-after-horizon.toml" => 21, "policy[0].start", "policy `late` starts 2040-01, after the horizon ends (its last month is 2034-12): it never takes effect";
     policy_before_start: "policy-before-start.toml" => 21, "policy[0].start", "policy `early` starts 2020-06, before the scenario starts (2025-01): it takes effect in the first month";
     policy_changes_a_path_twice: "policy-changes-a-path-twice.toml" => 24, "policy[0].changes[1].path", "policy `twice` changes `country.AAA.military.budget` twice (first on line 23): did you mean one change?";
     join_of_a_member: "join-of-a-member.toml" => 97, "policy[0].join[0]", "`BBB` is already a member of `PACT`: this join changes nothing";
