@@ -23,6 +23,20 @@ fn small_sweep(dir: &Path) -> String {
     write(dir, "grid.toml", &text).display().to_string()
 }
 
+/// [`small_sweep`] run to `dir/r.csv`: the sweep file, the results and their record.
+fn swept(dir: &Path) -> (String, std::path::PathBuf, std::path::PathBuf) {
+    let sweep = small_sweep(dir);
+    let results = dir.join("r.csv");
+    succeeded(&run(&[
+        "sweep",
+        &sweep,
+        "--out",
+        results.to_str().unwrap(),
+        "-q",
+    ]));
+    (sweep, results, dir.join("r.csv.sweep"))
+}
+
 /// `deter merge --out m.jsonl` (or `.ndjson`) of a sweep's shards wrote CSV; the format of a
 /// merged sweep's rows follows `deter sweep`'s one rule: `--format`, else the extension
 /// (`.json`, `.jsonl`, `.ndjson`: JSON Lines), else CSV. The merged file is byte for byte the
@@ -246,11 +260,8 @@ fn bench_runs_per_point_without_sweep_points_is_refused() {
 fn no_other_output_replaces_a_sweeps_results() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let sweep = small_sweep(d);
-    let results = d.join("r.csv");
+    let (sweep, results, record) = swept(d);
     let r = results.to_str().unwrap();
-    succeeded(&run(&["sweep", &sweep, "--out", r, "-q"]));
-    let record = d.join("r.csv.sweep");
     let (rows, kept) = (
         std::fs::read(&results).unwrap(),
         std::fs::read(&record).unwrap(),
@@ -351,11 +362,8 @@ fn a_scenario_without_a_rivalry_is_described_as_it_is() {
 fn a_refused_resume_of_an_unfinished_sweep_does_not_send_the_user_in_a_circle() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let sweep = small_sweep(d);
-    let results = d.join("r.csv");
+    let (sweep, results, record) = swept(d);
     let r = results.to_str().unwrap();
-    succeeded(&run(&["sweep", &sweep, "--out", r, "-q"]));
-    let record = d.join("r.csv.sweep");
     let text = std::fs::read_to_string(&record).unwrap();
     assert!(text.contains("\"status\":\"complete\""));
     // As a sweep stopped midway leaves it (its record says running) ...
