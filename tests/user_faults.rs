@@ -4046,8 +4046,8 @@ fn a_sweeps_base_that_is_a_sweep_file_is_said_so_at_base() {
         let e = stderr(&o);
         assert!(
             e.starts_with(
-                "outer.toml:1:8: error: base: base is a sweep file; base must be a scenario \
-                 (`inner.toml` has a sweep's `base` key)\n"
+                "outer.toml:1:8: error: base: expected a base scenario, found `inner.toml`, a \
+                 sweep file\n"
             ),
             "{args:?}: {e}"
         );

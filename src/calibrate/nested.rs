@@ -156,19 +156,19 @@ pub fn conflicting_prior<'b>(a: &Scenario, b: &'b Scenario) -> Option<(&'b Uncer
 /// ([`shared_priors`]), the other side is run on the same draws of it, not at the value its
 /// own file gives, so the comparison of the two files says nothing of that parameter (a file
 /// compared with its copy plus priors differs in nothing). Each with the side that declares
-/// it ("A" or "B") and the other side's value of the path.
+/// it and the other side ("A", "B"), and the other side's value of the path.
 pub fn one_sided_priors<'s>(
     a: &'s Scenario,
     b: &'s Scenario,
-) -> Vec<(&'s Uncertain, &'static str, f64)> {
+) -> Vec<(&'s Uncertain, [&'static str; 2], f64)> {
     let mut out = Vec::new();
-    for (side, mine, other) in [("A", a, b), ("B", b, a)] {
+    for (sides, mine, other) in [(["A", "B"], a, b), (["B", "A"], b, a)] {
         for u in &mine.uncertain {
             if other.uncertain.iter().any(|x| x.path == u.path) {
                 continue;
             }
             if let Ok(t) = ParamRef::resolve(&u.path, other) {
-                out.push((u, side, other.get(t)));
+                out.push((u, sides, other.get(t)));
             }
         }
     }

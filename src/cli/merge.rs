@@ -387,26 +387,6 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
 /// The shards of a `deter sweep`: the results file exactly as the unsharded sweep writes it
 /// (rows in point order, one point's aggregate in memory at a time), then its sensitivity
 /// analysis.
-/// The format of merged sweep rows, by `deter sweep`'s one rule ([`RowFormat::of_results`]):
-/// `--format`, else the `--out` extension (`.json`, `.jsonl`, `.ndjson`: JSON Lines; `.csv`:
-/// CSV), else CSV; a contradiction is refused at `--out` in the words `deter sweep` uses
-/// (`--out m.jsonl` wrote CSV).
-fn sweep_rows_format(args: &MergeArgs) -> Result<RowFormat, CliError> {
-    let asked = args.output.format_flag.map(|f| match f {
-        Format::Json => RowFormat::Json,
-        Format::Csv | Format::Table => RowFormat::Csv,
-    });
-    let out = args.output.out.as_deref();
-    RowFormat::of_results(out, asked, crate::sweep::rows::Caller::Cli).map_err(|f| {
-        let shown = out.unwrap_or(Path::new("")).display().to_string();
-        super::FlagFault {
-            help: f.help,
-            ..super::FlagFault::new("--out", &shown, f.message)
-        }
-        .into()
-    })
-}
-
 fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let first = &files[0];
     // A flag of a run's shards, refused as every flag's fault at its value: "--scenario:1:1:
@@ -489,7 +469,12 @@ fn merge_sweep(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     // One point's merged aggregate and the part being added at a time, of the largest
     // point's size: a policy's scenario may be larger than the base.
     runner::check_memory(&sweep, shard::MERGE_SETS, 0).map_err(CliError::Usage)?;
-    let format = sweep_rows_format(args)?;
+    // `deter sweep`'s one rule (`--out m.jsonl` wrote CSV).
+    let asked = args.output.format_flag.map(|f| match f {
+        Format::Json => RowFormat::Json,
+        Format::Csv | Format::Table => RowFormat::Csv,
+    });
+    let format = super::sweep::rows_format(args.output.out.as_deref(), asked)?;
     let rows = Rows::new(format, &sweep, false);
     let mut stdout = std::io::stdout().lock();
     let mut file = match &args.output.out {

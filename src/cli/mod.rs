@@ -707,31 +707,27 @@ fn conflict_fault(argv: &[std::ffi::OsString], e: &clap::Error) -> Option<scenar
     if !one.starts_with("--") || !other.starts_with("--") {
         return None;
     }
-    // Which of the two clap names first varies from run to run: located at the one given
-    // later on the command line, always.
-    let at = |flag: &str| {
-        argv.iter().position(|a| {
+    // Where each flag is given and its value as given (`--runs 500` or `--runs=500`).
+    let given = |flag: &str| {
+        argv.iter().enumerate().find_map(|(i, a)| {
             let a = a.to_string_lossy();
-            *a == *flag || a.starts_with(&format!("{flag}="))
+            let value = if *a == *flag {
+                argv.get(i + 1)
+                    .map_or(String::new(), |v| v.to_string_lossy().into_owned())
+            } else {
+                a.strip_prefix(&format!("{flag}="))?.to_string()
+            };
+            Some((i, value))
         })
     };
-    let (flag, prior) = if at(&one) >= at(&other) {
-        (one, other)
+    // Which of the two clap names first varies from run to run: located at the one given
+    // later on the command line, always.
+    let (at_one, at_other) = (given(&one)?, given(&other)?);
+    let (flag, prior, text) = if at_one.0 >= at_other.0 {
+        (one, other, at_one.1)
     } else {
-        (other, one)
+        (other, one, at_other.1)
     };
-    // The flag's value as given: `--runs 500` or `--runs=500`.
-    let text = argv.iter().enumerate().find_map(|(i, a)| {
-        let a = a.to_string_lossy();
-        if *a == *flag {
-            Some(
-                argv.get(i + 1)
-                    .map_or(String::new(), |v| v.to_string_lossy().into_owned()),
-            )
-        } else {
-            a.strip_prefix(&format!("{flag}=")).map(str::to_string)
-        }
-    })?;
     let fault = FlagFault::new(
         "",
         &text,

@@ -172,27 +172,25 @@ impl SweepArgs {
             SweepFormat::Csv => RowFormat::Csv,
             SweepFormat::Json => RowFormat::Json,
         });
-        // A contradiction is every flag's fault, at `--out`'s value.
-        let at_out = |f: crate::sweep::rows::FormatFault| -> CliError {
-            let shown = self
-                .out
-                .as_deref()
-                .unwrap_or(Path::new(""))
-                .display()
-                .to_string();
-            super::FlagFault {
-                help: f.help,
-                ..super::FlagFault::new("--out", &shown, f.message)
-            }
-            .into()
-        };
-        match RowFormat::of_results(self.out.as_deref(), asked, crate::sweep::rows::Caller::Cli)
-            .map_err(at_out)?
-        {
+        match rows_format(self.out.as_deref(), asked)? {
             RowFormat::Csv => Ok(SweepFormat::Csv),
             RowFormat::Json => Ok(SweepFormat::Json),
         }
     }
+}
+
+/// The format of a sweep's rows written to `out` (None: standard output) as `asked`
+/// (`--format`), by the one rule of [`RowFormat::of_results`]; a contradiction is every
+/// flag's fault, at `--out`'s value. `deter sweep` and `deter merge` of a sweep's shards.
+pub fn rows_format(out: Option<&Path>, asked: Option<RowFormat>) -> Result<RowFormat, CliError> {
+    RowFormat::of_results(out, asked, crate::sweep::rows::Caller::Cli).map_err(|f| {
+        let shown = out.unwrap_or(Path::new("")).display().to_string();
+        super::FlagFault {
+            help: f.help,
+            ..super::FlagFault::new("--out", &shown, f.message)
+        }
+        .into()
+    })
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {

@@ -460,8 +460,7 @@ pub fn compare_nested(
     }
     // A prior on one side only: the other side is run on its draws too, so the comparison
     // says nothing of that parameter (a file against its copy with priors differs in nothing).
-    for (u, side, other) in nested::one_sided_priors(a, b) {
-        let (mine, theirs) = if side == "A" { ("A", "B") } else { ("B", "A") };
+    for (u, [mine, theirs], other) in nested::one_sided_priors(a, b) {
         note_raw!(
             "{}",
             crate::scenario::Diagnostics(vec![u.written_at.warning(

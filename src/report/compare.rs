@@ -257,8 +257,8 @@ fn entity(
         outcomes,
         metrics,
         cost_composition: LevelsShift {
-            a_undefined: levels_a.is_none().then_some(super::COST_COMPOSITION_UNDEFINED),
-            b_undefined: levels_b.is_none().then_some(super::COST_COMPOSITION_UNDEFINED),
+            a_undefined: LevelsOut::undefined(levels_a),
+            b_undefined: LevelsOut::undefined(levels_b),
             shift_undefined: shift
                 .is_none()
                 .then_some("undefined (the cost composition of A or of B is)"),

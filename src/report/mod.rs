@@ -413,16 +413,15 @@ impl LevelsOut {
     pub fn rounded(&self, total: u32) -> [u32; 3] {
         largest_remainder([self.military, self.political, self.economic], total)
     }
+    /// Why a composition is undefined ([`COST_COMPOSITION_UNDEFINED`], the JSON's
+    /// `..._undefined` beside it); None when it is defined.
+    pub fn undefined(levels: Option<&Self>) -> Option<&'static str> {
+        levels.is_none().then_some(COST_COMPOSITION_UNDEFINED)
+    }
+
     /// The shares of the tally's summed costs by level; None when they sum to nothing (no
     /// challenge decision, or none with a cost): a share of nothing is undefined, not 0
     /// (it was `0, 0, 0`, which do not sum to 1, and `compare` read a shift from it).
-    /// Why [`LevelsOut::from_tally`] is None ([`COST_COMPOSITION_UNDEFINED`]); None when it
-    /// is not.
-    fn undefined(t: &Tally) -> Option<&'static str> {
-        Self::from_tally(t)
-            .is_none()
-            .then_some(COST_COMPOSITION_UNDEFINED)
-    }
     fn from_tally(t: &Tally) -> Option<Self> {
         let sums = [
             t.level_costs[0].sum(),
@@ -796,14 +795,12 @@ impl PolicyOut {
                 let in_effect_from = (p.enabled && months < steps).then(|| {
                     if months < 0 { s.meta.start } else { p.start }.to_string()
                 });
-                let end = i64::from(s.meta.start.month) - 1 + steps;
+                let past = s.meta.start.plus_months(steps);
                 let in_effect_from_undefined = if !p.enabled {
                     Some("never applied: disabled".to_string())
                 } else if in_effect_from.is_none() {
                     Some(format!(
-                        "never applied: dated at or after the horizon's end ({:04}-{:02})",
-                        i64::from(s.meta.start.year) + end / 12,
-                        end % 12 + 1
+                        "never applied: dated at or after the horizon's end ({past})"
                     ))
                 } else {
                     None
@@ -937,23 +934,27 @@ impl Report {
             .rivalries
             .iter()
             .zip(&agg.rivalries)
-            .map(|(r, t)| RivalryOut {
+            .map(|(r, t)| {
+                let cost_composition = LevelsOut::from_tally(t);
+                RivalryOut {
                 id: r.id.clone(),
                 challenger: s.countries[r.challenger].id.clone(),
                 target: s.countries[r.target].id.clone(),
                 outcomes: Outcomes::from_tally(t, runs),
                 metrics: Metrics::from_tally(t, steps),
-                cost_composition: LevelsOut::from_tally(t),
-                cost_composition_undefined: LevelsOut::undefined(t),
+                cost_composition_undefined: LevelsOut::undefined(cost_composition.as_ref()),
+                cost_composition,
                 escalation: escalation(t, runs),
                 crisis_outcomes: CrisisOutcomesOut::from_tally(t),
                 mechanisms: MechanismsOut::from_tally(t),
                 yearly: yearly(t, runs, &s.meta.start),
                 crises_histogram: crises_histogram(t),
                 survival_by_month: survival_by_month(t, steps),
+                }
             })
             .collect();
         let wall = finite(info.wall_seconds.max(0.0));
+        let region_levels = LevelsOut::from_tally(&agg.region);
         Self {
             schema_version: SCHEMA_VERSION,
             engine_version: crate::ENGINE_VERSION,
@@ -967,8 +968,8 @@ impl Report {
             rng: RNG_NAME,
             outcomes: Outcomes::from_tally(&agg.region, runs),
             metrics: region_metrics(compiled, agg),
-            cost_composition: LevelsOut::from_tally(&agg.region),
-            cost_composition_undefined: LevelsOut::undefined(&agg.region),
+            cost_composition_undefined: LevelsOut::undefined(region_levels.as_ref()),
+            cost_composition: region_levels,
             escalation: escalation(&agg.region, runs),
             crisis_outcomes: CrisisOutcomesOut::from_tally(&agg.region),
             mechanisms: MechanismsOut::from_tally(&agg.region),

@@ -5,6 +5,18 @@ use std::fmt::Write;
 use super::{MetricOut, Metrics, Outcomes, Report, YearOut};
 use crate::outputs::{COUNTS, EVENTS, METRICS};
 
+/// A cost composition in words: whole percents by the largest-remainder method (the three
+/// add up to 100), or why it is undefined.
+fn level_words(l: Option<&super::LevelsOut>) -> String {
+    match l {
+        Some(l) => {
+            let [m, p, e] = l.rounded(100);
+            format!("military {m}%, political {p}%, economic {e}%")
+        }
+        None => super::COST_COMPOSITION_UNDEFINED.to_string(),
+    }
+}
+
 fn pct(x: f64) -> String {
     format!("{:>5}%", super::percent(x, 1))
 }
@@ -424,23 +436,11 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
                 "  (the only rivalry: its probabilities and distributions are the region-wide ones above)"
             );
         }
-        // Whole percents by the largest-remainder method: the three add up to 100.
-        match &rv.cost_composition {
-            Some(l) => {
-                let [m, p, e] = l.rounded(100);
-                let _ = writeln!(
-                    out,
-                    "  challenger's expected cost of challenging, by level: military {m}%, political {p}%, economic {e}%"
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "  challenger's expected cost of challenging, by level: {}",
-                    super::COST_COMPOSITION_UNDEFINED
-                );
-            }
-        }
+        let _ = writeln!(
+            out,
+            "  challenger's expected cost of challenging, by level: {}",
+            level_words(rv.cost_composition.as_ref())
+        );
         let _ = writeln!(
             out,
             "    (how the cost is composed, not how much deterrence each level provides)"
@@ -762,18 +762,11 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
             }
             (la, lb, _) => {
                 // One side (or both) undefined: no shift to read.
-                let side = |l: &Option<super::LevelsOut>| match l {
-                    Some(l) => {
-                        let [m, p, e] = l.rounded(100);
-                        format!("military {m}%, political {p}%, economic {e}%")
-                    }
-                    None => super::COST_COMPOSITION_UNDEFINED.to_string(),
-                };
                 let _ = writeln!(
                     out,
                     "  expected cost by level (composition, not deterrence): A {}; B {}; no shift",
-                    side(la),
-                    side(lb)
+                    level_words(la.as_ref()),
+                    level_words(lb.as_ref())
                 );
             }
         }

@@ -74,6 +74,16 @@ impl YearMonth {
     pub fn months_until(self, later: YearMonth) -> i64 {
         (later.year as i64 - self.year as i64) * 12 + later.month as i64 - self.month as i64
     }
+
+    /// The month `months` after `self` (before it, if negative): 2025-01 plus 120 is
+    /// 2035-01, the first month past a 10-year horizon; plus 119 is 2034-12, its last.
+    pub fn plus_months(self, months: i64) -> YearMonth {
+        let m = i64::from(self.month) - 1 + months;
+        YearMonth {
+            year: (i64::from(self.year) + m.div_euclid(12)) as i32,
+            month: (m.rem_euclid(12) + 1) as u32,
+        }
+    }
 }
 
 impl std::fmt::Display for YearMonth {

@@ -2673,23 +2673,20 @@ pub(crate) fn policy_date_warnings(
         ));
     }
     if months >= horizon {
-        let end = i64::from(start.month) - 1 + horizon;
-        let (y, m) = (i64::from(start.year) + end / 12, end % 12 + 1);
-        // The horizon's last month: the one before (y, m), the first month past it.
-        let (ly, lm) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+        // The first month past the horizon, and its last.
+        let (past, last) = (start.plus_months(horizon), start.plus_months(horizon - 1));
         out.push((
             format!(
-                "policy `{id}` starts {:04}-{:02}, after the horizon ends (its last month is \
-                 {ly:04}-{lm:02}): it never takes effect",
-                ym.year, ym.month
+                "policy `{id}` starts {ym}, after the horizon ends (its last month is {last}): \
+                 it never takes effect"
             ),
             match given {
                 Some(h) => format!(
-                    "start it before {y:04}-{m:02}, or lengthen `{}` ({})",
+                    "start it before {past}, or lengthen `{}` ({})",
                     h.name, h.years
                 ),
                 None => format!(
-                    "start it before {y:04}-{m:02}, or lengthen `scenario.horizon_years` \
+                    "start it before {past}, or lengthen `scenario.horizon_years` \
                      ({horizon_years})"
                 ),
             },

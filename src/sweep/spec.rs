@@ -517,31 +517,23 @@ impl Reader<'_> {
             Err(inner) => {
                 // A sweep file named as the base got the scenario reader's errors about its
                 // keys: said as what it is, at `base`.
-                let kind = scenario::kind::Document::read(&base_path)
-                    .and_then(|d| scenario::kind::definite_kind_of(&base_path, &d));
-                if kind == Some(scenario::kind::InputKind::Sweep) {
-                    self.error(
-                        base_v.span(),
-                        "base",
-                        format!(
-                            "base is a sweep file; base must be a scenario (`{rel}` has a \
-                             sweep's `base` key)"
-                        ),
-                    )
-                    .help = Some(format!(
-                        "name that sweep's own base scenario, or give `{rel}`'s parameters to \
-                         this sweep"
-                    ));
-                    return None;
-                }
-                // A calibration or record file: said as what it is, once.
+                // A sweep, calibration or record file: said as what it is, once, in the words
+                // of an `extends` naming one.
                 if let Some((noun, reader)) = scenario::kind::not_a_scenario(&base_path) {
+                    let help = if noun == "sweep" {
+                        format!(
+                            "name that sweep's own base scenario, or give `{rel}`'s parameters \
+                             to this sweep"
+                        )
+                    } else {
+                        format!("base names the scenario file the sweep varies; {reader}")
+                    };
                     self.error(
                         base_v.span(),
                         "base",
                         format!("expected a base scenario, found `{rel}`, a {noun} file"),
                     )
-                    .help = Some(format!("base names the scenario file the sweep varies; {reader}"));
+                    .help = Some(help);
                     return None;
                 }
                 let what = "the base scenario";
@@ -1124,12 +1116,8 @@ fn warn_irrelevant(
             *m |= !late && gated_off(&all, targets, *t).is_none() && rel.matters(&all, *t, targets);
         }
     }
-    // The horizon's last month (the one before the first month past it).
-    let end = {
-        let start = base.meta.start;
-        let m = i64::from(start.month) - 1 + horizon - 1;
-        (i64::from(start.year) + m.div_euclid(12), m.rem_euclid(12) + 1)
-    };
+    // The horizon's last month.
+    let last = base.meta.start.plus_months(horizon - 1);
     for ((p, (span, key)), m) in parameters.iter().zip(spans).zip(matters) {
         if m {
             continue;
@@ -1144,8 +1132,8 @@ fn warn_irrelevant(
             {
                 let x = &base.policies[policy];
                 format!(
-                    "policy `{}` starts {:04}-{:02}, after the horizon ends (its last month is {:04}-{:02}): it never takes effect",
-                    x.id, x.start.year, x.start.month, end.0, end.1
+                    "policy `{}` starts {}, after the horizon ends (its last month is {last}): it never takes effect",
+                    x.id, x.start
                 )
             }
             ParamRef::PolicyEnabled { .. } | ParamRef::PolicyValue { .. } => {
