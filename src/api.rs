@@ -443,12 +443,13 @@ fn posterior_and_text(path: &Path, scenarios: &[&Scenario]) -> Result<(Posterior
     // Every fault is bad input, in the words and with the exit status (2) of the command
     // line: a file that cannot be read (missing, no permission, a directory) as a scenario's.
     let text = nested::read_posterior_text(path).map_err(Error::Input)?;
-    let one = |d| Error::Input(Diagnostics(vec![d]));
-    let post = nested::parse_posterior(path, &text).map_err(|d| one(*d))?;
-    if let Some(d) = scenarios.iter().find_map(|s| {
-        nested::unknown_column(&post, &text, s).or_else(|| nested::out_of_range(&post, s))
-    }) {
-        return Err(one(d));
+    let post = nested::parse_posterior(path, &text).map_err(Error::Input)?;
+    if let Some(faults) = scenarios
+        .iter()
+        .map(|s| nested::column_faults(&post, &text, s))
+        .find(|f| !f.is_empty())
+    {
+        return Err(Error::Input(Diagnostics(faults)));
     }
     Ok((post, text))
 }
@@ -989,7 +990,7 @@ pub fn merge_nested(parts: &[PathBuf], control: Control<'_>) -> Result<MergedNes
     let posterior = match first.posterior() {
         Some(src) => Some(
             crate::calibrate::nested::parse_posterior(Path::new(&src.path), &src.text)
-                .map_err(|d| Error::Input(crate::scenario::Diagnostics(vec![*d])))?,
+                .map_err(Error::Input)?,
         ),
         None => None,
     };

@@ -589,3 +589,107 @@ fn flags_clap_refuses_together_are_located() {
         "{err}"
     );
 }
+
+/// A run of one replication reported every metric's standard deviation as 0, where the
+/// sample standard deviation (n - 1 in the denominator) of one value is undefined: now JSON
+/// `null`, no CSV `sd` row and an empty sweep cell. With two runs it is defined, and equals
+/// the sample standard deviation of the two runs' per-run values, recomputed here.
+#[test]
+fn a_metrics_sd_is_undefined_for_one_run_and_the_sample_sd_for_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let json = |runs: &str| -> serde_json::Value {
+        let o = run(&["run", &baseline(), "--runs", runs, "--format", "json", "-q"]);
+        succeeded(&o);
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    let one = json("1");
+    for m in [
+        "crises",
+        "disputes",
+        "gdp_lost",
+        "final_balance",
+        "years_to_first_use_of_force",
+    ] {
+        assert!(
+            one["metrics"][m]["sd"].is_null(),
+            "{m}: {}",
+            one["metrics"][m]
+        );
+        assert!(one["rivalries"][0]["metrics"][m]["sd"].is_null(), "{m}");
+    }
+    let o = run(&["run", &baseline(), "--runs", "1", "--format", "csv", "-q"]);
+    succeeded(&o);
+    assert!(
+        !stdout(&o).lines().any(|l| l.contains(",sd,")),
+        "{}",
+        stdout(&o)
+    );
+
+    // Two runs: the sample sd of the per-run crises, recomputed from the per-run rows.
+    let per_run = d.join("runs.csv");
+    let o = run(&[
+        "run",
+        &baseline(),
+        "--runs",
+        "2",
+        "--format",
+        "json",
+        "-q",
+        "--per-run",
+        per_run.to_str().unwrap(),
+    ]);
+    succeeded(&o);
+    let two: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = std::fs::read_to_string(&per_run).unwrap();
+    let col = rows
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|c| c == "crises")
+        .unwrap();
+    let x: Vec<f64> = rows
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(x.len(), 2);
+    let sd = (x[0] - x[1]).abs() / 2f64.sqrt();
+    let got = two["metrics"]["crises"]["sd"].as_f64().unwrap();
+    assert!((got - sd).abs() <= 1e-9 * sd.max(1.0), "{got} against {sd}");
+
+    // A sweep point of one run: the sd cells empty, the mean cells not.
+    let sweep = write(
+        d,
+        "one.toml",
+        &format!(
+            "base = \"{}\"\nruns = 1\nseed = 5\ndesign = \"grid\"\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"lever\"\nvalues = [0.6, 0.9]\n",
+            baseline()
+        ),
+    );
+    let out = d.join("one.csv");
+    succeeded(&run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    for row in text.lines().skip(1) {
+        let cells: Vec<&str> = row.split(',').collect();
+        for m in ["crises", "gdp_lost"] {
+            let at = |stat: &str| {
+                header
+                    .iter()
+                    .position(|h| *h == format!("{m}_{stat}"))
+                    .unwrap()
+            };
+            assert_eq!(cells[at("sd")], "", "{m}_sd in {row}");
+            assert!(!cells[at("mean")].is_empty(), "{m}_mean in {row}");
+        }
+    }
+}

@@ -240,7 +240,7 @@ fn robust_says_how_it_chose_the_status_quo_and_never_guesses_between_two() {
     assert!(table.contains("--status-quo ID names another"), "{table}");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
-        html.contains("<code>baseline</code> (the base scenario"),
+        html.contains("<code>baseline</code> (taken by its name)"),
         "page"
     );
     assert!(

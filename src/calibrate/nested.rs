@@ -346,82 +346,93 @@ pub fn fixed_lines(
 /// in [MIN, MAX] (UNIT), found VALUE", and the help line "`PATH`: DOC").
 pub fn check_posterior(posterior: &Posterior, scenario: &Scenario) -> Result<(), String> {
     resolve(&posterior.paths, scenario)?;
-    match out_of_range(posterior, scenario) {
-        Some(d) => Err(crate::scenario::input::one_line_with_help(&d)),
+    match out_of_range(posterior, scenario).first() {
+        Some(d) => Err(crate::scenario::input::one_line_with_help(d)),
         None => Ok(()),
     }
 }
 
-/// The first column of `posterior` (read from `text`) that is not a parameter of `scenario`, as
+/// The faults of `posterior`'s columns against `scenario`: its columns that are no parameter
+/// of it ([`unknown_column`]) or, when every column is one, its values out of range
+/// ([`out_of_range`]). Empty when there are none: `--posterior`'s check in the library and the
+/// command line.
+pub fn column_faults(
+    posterior: &Posterior,
+    text: &str,
+    scenario: &Scenario,
+) -> Vec<crate::scenario::Diagnostic> {
+    let unknown = unknown_column(posterior, text, scenario);
+    if unknown.is_empty() { out_of_range(posterior, scenario) } else { unknown }
+}
+
+/// Every column of `posterior` (read from `text`) that is not a parameter of `scenario`, as
 /// the diagnostic of every file kind's unknown path: at its header cell `FILE:LINE:COL`,
 /// "column `PATH`: `PATH` is not a parameter of this scenario", with the did-you-mean of
-/// `--set` as its help line. Or the first column that names, under another spelling, a
+/// `--set` as its help line; and every column that names, under another spelling, a
 /// parameter an earlier column names (a policy change's `name` and its `changes[K].OP`, an
 /// index written `[00]`): "column `B` is the same scenario parameter as column `A` (columns I
 /// and J)" at the second's header cell (after "column `B`:"), as a column named twice is
-/// refused (both were set from one row, the later silently winning). `None`: every column
-/// resolves to a parameter of its own (case parameters `CASE/PATH` are skipped, as
-/// [`resolve`] skips them).
+/// refused (both were set from one row, the later silently winning). In the order of the
+/// columns; empty when every column resolves to a parameter of its own (case parameters
+/// `CASE/PATH` are skipped, as [`resolve`] skips them).
 pub fn unknown_column(
     posterior: &Posterior,
     text: &str,
     scenario: &Scenario,
-) -> Option<crate::scenario::Diagnostic> {
+) -> Vec<crate::scenario::Diagnostic> {
+    let Some((n, header)) = header_line(text) else {
+        return Vec::new();
+    };
     let mut resolved: Vec<(usize, ParamRef)> = Vec::new();
-    let mut aliased = None;
-    let unknown = posterior.paths.iter().enumerate().find_map(|(j, p)| {
+    let mut faults = Vec::new();
+    for (j, p) in posterior.paths.iter().enumerate() {
         if p.contains('/') {
-            return None;
+            continue;
         }
+        let column = p.trim();
         match ParamRef::resolve(p, scenario) {
-            Err(e) => Some((j, e)),
+            Err(e) => {
+                // A misspelt `draw`, `weight` or `distance` (`weigth`, `Weight`, `draws`) is
+                // no path: its did-you-mean is the column it meant, before any parameter's.
+                let reserved = ["draw", "weight", "distance"].map(String::from);
+                let meant = Some(column)
+                    .filter(|c| !c.contains('.'))
+                    .and_then(|c| crate::scenario::closest(c, &reserved));
+                let help = meant.map(|s| format!("did you mean `{s}`?")).or(e.help());
+                faults.push(crate::scenario::input::csv_cell(
+                    &posterior.file,
+                    n,
+                    header,
+                    posterior.column(j),
+                    column,
+                    &e.message,
+                    help,
+                ));
+            }
             Ok(target) => {
-                if aliased.is_none()
-                    && let Some(&(i, _)) = resolved.iter().find(|(_, t)| *t == target)
-                {
-                    aliased = Some((i, j));
+                if let Some(&(i, _)) = resolved.iter().find(|(_, t)| *t == target) {
+                    faults.push(crate::scenario::input::csv_cell(
+                        &posterior.file,
+                        n,
+                        header,
+                        posterior.column(j),
+                        column,
+                        &format!(
+                            "`{column}` is the same scenario parameter as column `{}` (columns \
+                             {} and {})",
+                            posterior.paths[i].trim(),
+                            posterior.column(i) + 1,
+                            posterior.column(j) + 1
+                        ),
+                        Some("give each parameter one column".to_string()),
+                    ));
+                } else {
+                    resolved.push((j, target));
                 }
-                resolved.push((j, target));
-                None
             }
         }
-    });
-    let (n, header) = header_line(text)?;
-    let Some((j, e)) = unknown else {
-        let (i, j) = aliased?;
-        return Some(crate::scenario::input::csv_cell(
-            &posterior.file,
-            n,
-            header,
-            posterior.column(j),
-            posterior.paths[j].trim(),
-            &format!(
-                "`{}` is the same scenario parameter as column `{}` (columns {} and {})",
-                posterior.paths[j].trim(),
-                posterior.paths[i].trim(),
-                posterior.column(i) + 1,
-                posterior.column(j) + 1
-            ),
-            Some("give each parameter one column".to_string()),
-        ));
-    };
-    // A misspelt `draw`, `weight` or `distance` (`weigth`, `Weight`, `draws`) is no path:
-    // its did-you-mean is the column it meant, before any parameter's.
-    let column = posterior.paths[j].trim();
-    let reserved = ["draw", "weight", "distance"].map(String::from);
-    let meant = Some(column)
-        .filter(|c| !c.contains('.'))
-        .and_then(|c| crate::scenario::closest(c, &reserved));
-    let help = meant.map(|s| format!("did you mean `{s}`?")).or(e.help());
-    Some(crate::scenario::input::csv_cell(
-        &posterior.file,
-        n,
-        header,
-        posterior.column(j),
-        posterior.paths[j].trim(),
-        &e.message,
-        help,
-    ))
+    }
+    faults
 }
 
 /// The warnings for columns of `posterior` (read from `text`) that an enabled, dated policy
@@ -736,16 +747,21 @@ fn header_line(text: &str) -> Option<(usize, &str)> {
         .map(|(n, l)| (n + 1, l))
 }
 
-/// The first value of `posterior` out of its column's parameter's range in `scenario`, as
-/// the diagnostic of a CSV cell's fault in every reader (`FILE:LINE:COL: error: column
-/// `PATH`: expected a number in [MIN, MAX] (UNIT), found VALUE`, the literal as written, with
-/// the help line of every file kind). `None`: every value is in range, or a column does not
-/// resolve ([`check_posterior`] says so).
+/// Every value of `posterior` out of its column's parameter's range in `scenario`, as the
+/// diagnostic of a CSV cell's fault in every reader (`FILE:LINE:COL: error: column `PATH`:
+/// expected a number in [MIN, MAX] (UNIT), found VALUE`, the literal as written, with the help
+/// line of every file kind), in the order of the file: the first [`ROW_FAULTS_SHOWN`], then the
+/// count of the others at the next one's cell. When every value is in range, the first row
+/// that reaches a refused pair of switches, if any. Empty: every value is in range, or a column
+/// does not resolve ([`check_posterior`] says so).
 pub fn out_of_range(
     posterior: &Posterior,
     scenario: &Scenario,
-) -> Option<crate::scenario::Diagnostic> {
-    let targets = resolve(&posterior.paths, scenario).ok()?;
+) -> Vec<crate::scenario::Diagnostic> {
+    let Ok(targets) = resolve(&posterior.paths, scenario) else {
+        return Vec::new();
+    };
+    let mut faults = RowFaults::default();
     for (i, row) in posterior.values.iter().enumerate() {
         let line = posterior.lines.get(i).copied().unwrap_or(0);
         // A posterior a program built has no text: its row as `deter calibrate` writes it.
@@ -770,7 +786,7 @@ pub fn out_of_range(
                 let col = posterior.column(j);
                 let found = text.split(',').nth(col).unwrap_or_default().trim();
                 let (m, help) = crate::scenario::params::range_fault(path, &spec, found);
-                return Some(crate::scenario::input::csv_cell(
+                faults.push(crate::scenario::input::csv_cell(
                     &posterior.file,
                     line,
                     text,
@@ -782,7 +798,10 @@ pub fn out_of_range(
             }
         }
     }
-    refused_pair(posterior, scenario, &targets)
+    match faults.reported() {
+        Some(ds) => ds.0,
+        None => refused_pair(posterior, scenario, &targets).into_iter().collect(),
+    }
 }
 
 /// The first row of `posterior` whose values reach a refused combination of `[model]`
@@ -915,16 +934,15 @@ pub const CASE_COLUMNS_ONLY: &str = "every draw would be the scenario as it is: 
 /// twice), or at the file (no header, no row, no positive weight, weights that overflow). A
 /// parameter's range and whether a path is a parameter are the scenario's to say
 /// ([`unknown_column`], [`out_of_range`]).
-pub fn parse_posterior(
-    path: &Path,
-    text: &str,
-) -> Result<Posterior, Box<crate::scenario::Diagnostic>> {
+pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, crate::scenario::Diagnostics> {
     let shown = path.display();
     let name = shown.to_string();
+    // A fault of the header or of the file stops the reading: one diagnostic.
+    let fault = |d: crate::scenario::Diagnostic| crate::scenario::Diagnostics(vec![d]);
     // A fault of a whole line: located at its first character, with its excerpt.
     let line_fault =
-        |n: usize, line: &str, m: String| Box::new(crate::scenario::input::csv_line(&name, n, line, m));
-    let file_fault = |m: String| Box::new(crate::scenario::Diagnostic::file_level(&name, m));
+        |n: usize, line: &str, m: String| crate::scenario::input::csv_line(&name, n, line, m);
+    let file_fault = |m: String| fault(crate::scenario::Diagnostic::file_level(&name, m));
     let mut lines = text
         .lines()
         .enumerate()
@@ -933,7 +951,7 @@ pub fn parse_posterior(
     // holds.
     let (hl, header) = lines.next().ok_or_else(|| {
         let what = if text.trim().is_empty() { "is empty" } else { "holds only comments" };
-        Box::new(
+        fault(
             crate::scenario::Diagnostic::file_level(&name, format!("the file {what}"))
                 .with_help(Some(DRAWS_NEED.into())),
         )
@@ -941,7 +959,7 @@ pub fn parse_posterior(
     let cols: Vec<&str> = header.split(',').map(str::trim).collect();
     // R's write.csv quotes every column name: said so, with the way to write it plain.
     if header.contains('"') {
-        return Err(Box::new(
+        return Err(fault(
             crate::scenario::input::csv_line(
                 &name,
                 hl + 1,
@@ -955,7 +973,7 @@ pub fn parse_posterior(
     }
     if let Some((j, m)) = repeated_column(&cols) {
         // At the second occurrence, as a repeated row is located at its cell.
-        return Err(Box::new(crate::scenario::input::csv_cell(
+        return Err(fault(crate::scenario::input::csv_cell(
             &name,
             hl + 1,
             header,
@@ -966,7 +984,7 @@ pub fn parse_posterior(
         )));
     }
     if let Some(j) = malformed_case_column(&cols) {
-        return Err(Box::new(crate::scenario::input::csv_cell(
+        return Err(fault(crate::scenario::input::csv_cell(
             &name,
             hl + 1,
             header,
@@ -983,7 +1001,7 @@ pub fn parse_posterior(
         .collect();
     if columns.iter().all(|&j| is_case_column(cols[j])) {
         let help = if columns.is_empty() { DRAWS_NEED } else { CASE_COLUMNS_ONLY };
-        return Err(Box::new(
+        return Err(fault(
             crate::scenario::input::csv_line(&name, hl + 1, header, NO_PARAMETER_COLUMN.into())
                 .with_help(Some(help.into())),
         ));
@@ -994,16 +1012,22 @@ pub fn parse_posterior(
     // Each draw's id and its line: a draw twice (a row pasted again, two files joined) is
     // refused at its cell, in the words of the other readers' repeated rows.
     let mut draw_ids: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
-    for (n, line) in lines {
+    // Every row's faults, in the order of the file: a faulty row is left out and the reading
+    // goes on, so that a file with several faults is mended in one pass.
+    let mut row_faults = RowFaults::default();
+    'rows: for (n, line) in lines {
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         if cells.len() != cols.len() {
-            return Err(line_fault(
+            row_faults.push(line_fault(
                 n + 1,
                 line,
                 format!("{} cells, the header has {}", cells.len(), cols.len()),
             ));
+            continue;
         }
+        // The row's numbers, NaN where a cell is at fault.
         let mut f = Vec::with_capacity(cells.len());
+        let mut cell_fault = vec![false; cells.len()];
         for (j, cell) in cells.iter().enumerate() {
             // A cell's fault at FILE:LINE:COL in the words of the same literal in a TOML
             // file (`1e-400`: "a number too small to use"): a parameter's cell expects the
@@ -1027,9 +1051,14 @@ pub fn parse_posterior(
                     } else {
                         Ok(x)
                     }
-                })
-                .map_err(|(m, help)| {
-                    Box::new(crate::scenario::input::csv_cell(
+                });
+            match x {
+                Ok(x) => f.push(x),
+                // Each faulty cell of the row, at its column.
+                Err((m, help)) => {
+                    f.push(f64::NAN);
+                    cell_fault[j] = true;
+                    row_faults.push(crate::scenario::input::csv_cell(
                         &name,
                         n + 1,
                         line,
@@ -1037,16 +1066,17 @@ pub fn parse_posterior(
                         cols[j],
                         &m,
                         help,
-                    ))
-                })?;
-            f.push(x);
+                    ));
+                }
+            }
         }
-        // By value (`2` and `2.0` are one draw; `-0` is `0`).
-        if let Some(d) = draw_col {
+        // By value (`2` and `2.0` are one draw; `-0` is `0`); a row at fault elsewhere still
+        // names its draw, so that the same draw later is said twice.
+        if let Some(d) = draw_col.filter(|&d| !cell_fault[d]) {
             let id = (f[d] + 0.0).to_bits();
             if let Some(&first) = draw_ids.get(&id) {
                 let (m, help) = repeated_draw(cells[d], first);
-                return Err(Box::new(crate::scenario::input::csv_cell(
+                row_faults.push(crate::scenario::input::csv_cell(
                     &name,
                     n + 1,
                     line,
@@ -1054,18 +1084,25 @@ pub fn parse_posterior(
                     cols[d],
                     &m,
                     Some(help),
-                )));
+                ));
+                continue;
             }
             draw_ids.insert(id, n + 1);
+        }
+        if cell_fault.contains(&true) {
+            continue 'rows;
         }
         values.push(columns.iter().map(|&j| f[j]).collect::<Vec<f64>>());
         weights.push(weight_col.map_or(1.0, |w| f[w]));
         rows.push(n + 1);
         texts.push(line.to_string());
     }
+    if let Some(faults) = row_faults.reported() {
+        return Err(faults);
+    }
     if weights.is_empty() {
         // A header and no row: said as such, at the file, as an empty file is.
-        return Err(Box::new(
+        return Err(fault(
             crate::scenario::Diagnostic::file_level(&name, NO_DRAWS.into())
                 .with_help(Some(DRAWS_NEED.into())),
         ));
@@ -1079,7 +1116,7 @@ pub fn parse_posterior(
     }
     // Provenance lines `# set = PATH=VALUE` (deter calibrate's fixed parameters); one that
     // does not read is refused at its line, any other comment skipped.
-    let (fixed, fixed_at) = fixed_lines(&name, text)?;
+    let (fixed, fixed_at) = fixed_lines(&name, text).map_err(|d| fault(*d))?;
     Ok(Posterior {
         paths,
         values,
@@ -1091,6 +1128,50 @@ pub fn parse_posterior(
         fixed_at,
         columns,
     })
+}
+
+/// How many faults of a file of draws' rows are reported: the first ones, then the next one's
+/// place with the count of the others (a column of words in 10,000 rows is one mistake: its
+/// every row is neither printed nor held).
+pub const ROW_FAULTS_SHOWN: usize = 10;
+
+/// The faults of a file of draws' rows, in the order of the file: the first
+/// [`ROW_FAULTS_SHOWN`] and the next one kept, the others counted.
+#[derive(Default)]
+struct RowFaults {
+    kept: Vec<crate::scenario::Diagnostic>,
+    all: usize,
+    last_line: usize,
+}
+
+impl RowFaults {
+    fn push(&mut self, d: crate::scenario::Diagnostic) {
+        self.all += 1;
+        self.last_line = d.line;
+        if self.kept.len() <= ROW_FAULTS_SHOWN {
+            self.kept.push(d);
+        }
+    }
+
+    /// None if no row is at fault; else the faults to report, the one after the last shown
+    /// turned into the count of those not shown, at its place (so that it prints after them:
+    /// diagnostics print in the order of lines).
+    fn reported(self) -> Option<crate::scenario::Diagnostics> {
+        let RowFaults { mut kept, all, last_line } = self;
+        if all == 0 {
+            return None;
+        }
+        if all > ROW_FAULTS_SHOWN {
+            let rest = &mut kept[ROW_FAULTS_SHOWN];
+            rest.path = String::new();
+            rest.message = format!(
+                "{} more faults from here to line {last_line}, not shown ({all} in all)",
+                all - ROW_FAULTS_SHOWN
+            );
+            rest.help = Some("mend the faults above and read the file again".into());
+        }
+        Some(crate::scenario::Diagnostics(kept))
+    }
 }
 
 /// A draw id seen twice in a file of draws (a row pasted again, two files joined): the

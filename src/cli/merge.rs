@@ -336,7 +336,7 @@ fn merge_nested(args: &MergeArgs, files: &[Named]) -> Result<(), CliError> {
     let posterior = match first.posterior() {
         Some(src) => Some(
             crate::calibrate::nested::parse_posterior(Path::new(&src.path), &src.text)
-                .map_err(|d| CliError::Input(crate::scenario::Diagnostics(vec![*d])))?,
+                .map_err(CliError::Input)?,
         ),
         None => None,
     };

@@ -707,19 +707,24 @@ fn conflict_fault(argv: &[std::ffi::OsString], e: &clap::Error) -> Option<scenar
     if !one.starts_with("--") || !other.starts_with("--") {
         return None;
     }
-    // Where each flag is given and its value as given (`--runs 500` or `--runs=500`).
-    let given = |flag: &str| {
-        argv.iter().enumerate().find_map(|(i, a)| {
-            let a = a.to_string_lossy();
-            let value = if *a == *flag {
-                argv.get(i + 1)
-                    .map_or(String::new(), |v| v.to_string_lossy().into_owned())
-            } else {
-                a.strip_prefix(&format!("{flag}="))?.to_string()
-            };
-            Some((i, value))
-        })
-    };
+    // Where each flag is first given and its value as given (`--runs 500` or `--runs=500`).
+    let given = |flag: &str| given_from(argv, flag, 0);
+    // A flag given twice that takes one value (clap's "cannot be used multiple times"):
+    // at its second occurrence, said as such (it was "expected no --files-from with
+    // --files-from").
+    if one == other {
+        let (i, _) = given(&one)?;
+        let (_, text) = given_from(argv, &one, i + 1)?;
+        let fault = FlagFault::new(
+            "",
+            &text,
+            format!("expected {one} once, {} a second time", found(&text)),
+        );
+        return Some(
+            scenario::Diagnostic::at(&one, &text, fault.span, "", fault.message)
+                .with_help(Some(format!("{one} takes one value: give it once"))),
+        );
+    }
     // Which of the two clap names first varies from run to run: located at the one given
     // later on the command line, always.
     let (at_one, at_other) = (given(&one)?, given(&other)?);
@@ -738,6 +743,21 @@ fn conflict_fault(argv: &[std::ffi::OsString], e: &clap::Error) -> Option<scenar
             format!("{prior} and {flag} cannot be used together: give one of them (--help says what each does)"),
         )),
     )
+}
+
+/// Where `flag` is given in `argv` at or after position `from`, and its value as given
+/// (`--runs 500` or `--runs=500`; empty when nothing follows it).
+fn given_from(argv: &[std::ffi::OsString], flag: &str, from: usize) -> Option<(usize, String)> {
+    argv.iter().enumerate().skip(from).find_map(|(i, a)| {
+        let a = a.to_string_lossy();
+        let value = if *a == *flag {
+            argv.get(i + 1)
+                .map_or(String::new(), |v| v.to_string_lossy().into_owned())
+        } else {
+            a.strip_prefix(&format!("{flag}="))?.to_string()
+        };
+        Some((i, value))
+    })
 }
 
 /// A flag given without its value (`--runs` last, or just before another flag), which clap

@@ -110,10 +110,26 @@ pub fn files_beside(out: &Path, sweep: &Sweep) -> Vec<PathBuf> {
 /// `extends` chain, the policies' files, a `futures` file) or a directory. With `resume` the
 /// record is the one the resume reads first (with a bound) and checks against this sweep,
 /// refusing anything else in its own words: it is left to that check.
+///
+/// A fault is located at `--out`'s value, the name the file is derived from (as `deter
+/// robust` locates its own robustness file's at the results it reads), with the file's name
+/// in the message.
 pub fn check_files_beside(out: Option<&Path>, sweep: &Sweep, resume: bool) -> Result<(), CliError> {
-    let files = out.map(|o| files_beside(o, sweep)).unwrap_or_default();
-    for path in files.iter().skip(usize::from(resume)) {
-        output::check_writable(path, &[]).map_err(CliError::Usage)?;
+    let Some(out) = out else {
+        return Ok(());
+    };
+    for path in files_beside(out, sweep).iter().skip(usize::from(resume)) {
+        if let Some(f) = output::file_output_fault(path, "--out", &[]) {
+            let beside = output::DirNameFault {
+                help: format!(
+                    "--out also writes `{}` beside the results; {}",
+                    crate::scenario::printable(&path.display().to_string()),
+                    f.help.replace("--out ", "it ")
+                ),
+                message: f.message,
+            };
+            return Err(super::dir_name_fault("--out", out, beside));
+        }
     }
     Ok(())
 }

@@ -109,17 +109,18 @@ fn posterior_with_text(
             note_raw!("{w}");
         }
     };
-    let one = |d| CliError::Input(crate::scenario::Diagnostics(vec![d]));
     let read = |p: &Path| {
         if let Some(d) = crate::scenario::kind::refuse_as_draws(p, false) {
             return Err(CliError::Input(d));
         }
         let text = nested::read_posterior_text(p).map_err(CliError::Input)?;
-        let post = nested::parse_posterior(p, &text).map_err(|d| one(*d))?;
-        if let Some(d) = scenarios.iter().find_map(|(s, _)| {
-            nested::unknown_column(&post, &text, s).or_else(|| nested::out_of_range(&post, s))
-        }) {
-            return Err(one(d));
+        let post = nested::parse_posterior(p, &text).map_err(CliError::Input)?;
+        if let Some(faults) = scenarios
+            .iter()
+            .map(|(s, _)| nested::column_faults(&post, &text, s))
+            .find(|f| !f.is_empty())
+        {
+            return Err(CliError::Input(crate::scenario::Diagnostics(faults)));
         }
         Ok((post, text))
     };

@@ -840,7 +840,11 @@ pub fn robustness(
         (Some(_), Some(_), None) => {
             "chosen with --status-quo; the results do not say which policy is the base scenario as it is".into()
         }
-        (None, Some(_), Some(_)) => "the base scenario as it is, by the sweep's record".into(),
+        // By the sweep's record: in the words of the sweep's own table.
+        (_, Some(_), Some(_)) => "the base scenario as it is".into(),
+        // Taken by its name (`baseline`, ...): the note under the title says how; the
+        // results alone do not say that it is the base scenario as it is.
+        (None, Some(_), None) => "taken by its name".into(),
         _ => "the base scenario as it is".into(),
     };
     let chosen_note = match (status_quo_flag.or(recorded_base), status_quo) {

@@ -428,6 +428,24 @@ impl Results {
                             )),
                         ))));
                     }
+                    // A future is a number as a sweep writes it (0, 1, 2, ...): `1.5`, `x`
+                    // or `01` is no future of the sweep (read as a name, `01` and `1` were
+                    // two futures, and `robust` said another row had no row for one).
+                    if name == "future"
+                        && parse_digits::<u64>(word).is_none_or(|n| n.to_string() != word)
+                    {
+                        return Err(Fault::Located(Box::new(locate(
+                            j,
+                            name,
+                            &format!(
+                                "expected a future's number (a whole number, as a sweep \
+                                 writes it: 0, 1, 2, ...), found `{word}`"
+                            ),
+                            Some(
+                                "a levers x futures sweep writes its `future` in every row".into(),
+                            ),
+                        ))));
+                    }
                     continue;
                 }
                 // `runs`: a count of runs, a positive integer (1.5, -3 and 0 were read).
@@ -664,6 +682,7 @@ impl Results {
                 OUTCOMES
                     .iter()
                     .filter(|o| self.column(&format!("{o}_p")).is_some())
+                    .filter(|o| !super::is_context(o))
                     .map(|o| format!("regret_{o}")),
             );
         }
@@ -691,6 +710,18 @@ impl Results {
         if let Some(o) = name.strip_prefix("regret_")
             && let Some(c) = self.outcome_column(&format!("{o}_p"))
         {
+            // Regret ranks policies on an objective; context (the crisis opportunity) is
+            // not one, as `robust` says of a threshold for it.
+            if super::is_context(o) {
+                return Err(Refusal::Unknown {
+                    name: name.to_string(),
+                    message: format!(
+                        "`{name}`: `{o}` is context (how often the challenger could escalate), \
+                         not an objective: no policy is better for it, so it has no regret"
+                    ),
+                    suggestion: None,
+                });
+            }
             if !self.has_policies() {
                 return Err(Refusal::Unknown {
                     name: name.to_string(),
@@ -704,7 +735,9 @@ impl Results {
             return self.regret(c, Direction::of_outcome(o));
         }
         let names = self.outcome_names();
-        let why = if self.column(name).is_some() {
+        let why = if name == "runs" {
+            " (`runs` is the number of runs behind each point's estimates)"
+        } else if self.column(name).is_some() {
             " (it is a column before `runs`: the point number or a parameter)"
         } else {
             ""

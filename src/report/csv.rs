@@ -84,7 +84,10 @@ impl<'a, W: Write> Rows<'a, W> {
 
     fn metric(&mut self, entity: &str, metric: &str, m: &MetricOut) {
         self.f(entity, metric, "mean", m.mean);
-        self.f(entity, metric, "sd", m.sd);
+        // Undefined for fewer than two runs: no row, as a share of nothing has none.
+        if let Some(sd) = m.sd {
+            self.f(entity, metric, "sd", sd);
+        }
         self.f(entity, metric, "p05", m.p05);
         self.f(entity, metric, "p50", m.p50);
         self.f(entity, metric, "p95", m.p95);

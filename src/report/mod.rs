@@ -254,7 +254,9 @@ impl Serialize for Counts {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MetricOut {
     pub mean: f64,
-    pub sd: f64,
+    /// Sample standard deviation over runs (n - 1 in the denominator); `None` (JSON `null`,
+    /// no CSV row, an empty sweep cell) for fewer than two runs, where it is undefined.
+    pub sd: Option<f64>,
     pub p05: f64,
     pub p50: f64,
     pub p95: f64,
@@ -265,7 +267,7 @@ impl MetricOut {
         let s = d.summary();
         Self {
             mean: finite(s.mean),
-            sd: finite(s.sd),
+            sd: (d.moments.n >= 2).then(|| finite(s.sd)),
             p05: finite(s.p05),
             p50: finite(s.p50),
             p95: finite(s.p95),
@@ -278,7 +280,8 @@ impl MetricOut {
 pub struct TimeToForceOut {
     /// Restricted mean: E[min(T, horizon)].
     pub mean: f64,
-    pub sd: f64,
+    /// Sample standard deviation of min(T, horizon); `None` for fewer than two runs.
+    pub sd: Option<f64>,
     /// Quantiles of min(T, horizon); a value equal to the horizon means "not within the horizon".
     pub p05: f64,
     pub p50: f64,
@@ -298,7 +301,7 @@ impl TimeToForceOut {
         };
         Self {
             mean: finite(t.first_force_years.mean()),
-            sd: finite(t.first_force_years.sd()),
+            sd: (t.first_force_years.n >= 2).then(|| finite(t.first_force_years.sd())),
             p05: years(0.05),
             p50: years(0.5),
             p95: years(0.95),

@@ -348,11 +348,30 @@ fn unresolved(path: &str, scenario: &Scenario) -> PathError {
     if let ["scenario", key] = path.split('.').collect::<Vec<_>>().as_slice()
         && !settings.contains(key)
     {
-        return PathError {
-            message: format!("{message}: `{key}` is a key of the [scenario] table, not a parameter"),
-            suggestion: None,
-            hint: Some(unresolved_help(path, scenario)),
-        };
+        // A key the table has (`scenario.name`): said so. A misspelt one (`scenario.rnus`)
+        // is no key of it: the closest key or setting is the did-you-mean, as the same typo
+        // in the file gets.
+        if super::read::SCENARIO_KEYS.contains(key) {
+            return PathError {
+                message: format!(
+                    "{message}: `{key}` is a key of the [scenario] table, not a parameter"
+                ),
+                suggestion: None,
+                hint: Some(unresolved_help(path, scenario)),
+            };
+        }
+        let keys: Vec<String> = super::read::SCENARIO_KEYS
+            .iter()
+            .chain(&["threads"])
+            .map(|k| format!("scenario.{k}"))
+            .collect();
+        if let Some(meant) = closest(path, &keys) {
+            return PathError {
+                message,
+                suggestion: Some(meant),
+                hint: None,
+            };
+        }
     }
     let suggestion = closest(path, &scenario.all_paths());
     let hint = suggestion.is_none().then(|| unresolved_help(path, scenario));
@@ -373,7 +392,10 @@ pub(crate) fn unresolved_help(path: &str, scenario: &Scenario) -> String {
     if let Some(entity) = misspelt_entity(path, scenario) {
         return entity.help();
     }
-    if let Some(key) = path.strip_prefix("scenario.").filter(|k| !k.contains('.')) {
+    if let Some(key) = path
+        .strip_prefix("scenario.")
+        .filter(|k| super::read::SCENARIO_KEYS.contains(k))
+    {
         return format!(
             "write `{key}` in the scenario file's [scenario] table (or in an overlay that `extends` it); {PATH_FORMS}"
         );

@@ -471,7 +471,8 @@ const TOP_KEYS: &[&str] = &[
     "policy",
     "uncertain",
 ];
-const SCENARIO_KEYS: &[&str] = &[
+/// The keys of a scenario file's `[scenario]` table.
+pub(crate) const SCENARIO_KEYS: &[&str] = &[
     "name",
     "description",
     "start",

@@ -471,8 +471,11 @@ pub(crate) fn read_draws(
     // FILE:LINE:COL with the column's name.
     let post = match crate::calibrate::nested::parse_posterior(std::path::Path::new(&rel), text) {
         Ok(p) => p,
-        Err(d) => {
-            inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
+        Err(ds) => {
+            // Each fault of the file, at the key that names it.
+            for d in ds.0 {
+                inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
+            }
             return None;
         }
     };
@@ -489,8 +492,11 @@ pub(crate) fn read_draws(
     debug_assert!(!params.is_empty());
     // A column that is no parameter of the base: at its header cell, in the words and
     // did-you-mean of `--posterior` and `--set`.
-    if let Some(d) = crate::calibrate::nested::unknown_column(&post, text, base) {
-        inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
+    let faults = crate::calibrate::nested::unknown_column(&post, text, base);
+    if !faults.is_empty() {
+        for d in faults {
+            inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
+        }
         return None;
     }
     let targets: Vec<ParamRef> = params
@@ -518,8 +524,11 @@ pub(crate) fn read_draws(
         }
     }
     // A value out of its parameter's range: at its cell, in the words of `--posterior`.
-    if let Some(d) = crate::calibrate::nested::out_of_range(&post, base) {
-        inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
+    let faults = crate::calibrate::nested::out_of_range(&post, base);
+    if !faults.is_empty() {
+        for d in faults {
+            inp.error(v.span(), "futures", d.one_line()).help = d.help.clone();
+        }
         return None;
     }
     let rows: Vec<Vec<f64>> = post

@@ -217,8 +217,9 @@ fn attribution_part(
     }
 }
 
-fn metric_values(m: &MetricOut) -> [f64; 5] {
-    [m.mean, m.sd, m.p05, m.p50, m.p95]
+/// A metric's cells: mean, sd (None for fewer than two runs: an empty cell), p05, p50, p95.
+fn metric_values(m: &MetricOut) -> [Option<f64>; 5] {
+    [Some(m.mean), m.sd, Some(m.p05), Some(m.p50), Some(m.p95)]
 }
 
 impl Rows {
@@ -347,7 +348,12 @@ impl Rows {
                 let m = &report.metrics;
                 for (_, metric) in m.entries() {
                     for x in metric_values(metric) {
-                        let _ = write!(s, ",{x}");
+                        match x {
+                            Some(x) => {
+                                let _ = write!(s, ",{x}");
+                            }
+                            None => s.push(','),
+                        }
                     }
                 }
                 let t = &m.years_to_first_use_of_force;

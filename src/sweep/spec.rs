@@ -319,6 +319,12 @@ pub(crate) fn compact(x: f64) -> String {
     }
 }
 
+/// `x` rounded to two significant digits (a distance said in a warning, not a value of the
+/// file).
+fn two_digits(x: f64) -> f64 {
+    format!("{x:.1e}").parse().unwrap_or(x)
+}
+
 /// Share of a normal(mean, sd) inside [lo, hi], computed from the nearer tail.
 pub(crate) fn normal_mass(lo: f64, hi: f64, mean: f64, sd: f64) -> f64 {
     let (a, b) = ((lo - mean) / sd, (hi - mean) / sd);
@@ -1573,26 +1579,60 @@ pub(crate) fn read_range(
                 return None;
             }
             if mass < 1e-3 {
-                let near = if mean < lo { lo } else { hi };
+                // Where the drawn values go, read off the truncated normal's median: spread
+                // almost evenly when the sd dwarfs the range (whatever side the mean is on),
+                // piled up near a bound when the median is within a quarter of the range of
+                // it, leaning towards it otherwise.
+                let share = if mass > 0.0 {
+                    format!("only {mass:.1e}")
+                } else {
+                    "less than 1e-300".to_string()
+                };
+                let median = mean + sd * truncated_normal_quantile(za, zb, 0.5);
+                let pos = (median - lo) / (hi - lo);
+                let nearer = if pos < 0.5 { lo } else { hi };
+                let (what, help) = if (pos - 0.5).abs() < 0.05 {
+                    (
+                        "the values spread almost evenly over the range, as a uniform's would"
+                            .to_string(),
+                        "the sd is much wider than the range: for values spread over it write \
+                         `distribution = \"uniform\"`; for values near the mean, an sd of the \
+                         range's scale",
+                    )
+                } else if !(0.25..=0.75).contains(&pos) {
+                    (
+                        format!(
+                            "the values pile up near {} (half of them within {} of it)",
+                            compact(nearer),
+                            compact(two_digits((median - nearer).abs()))
+                        ),
+                        "check `mean` and `sd`: they are the untruncated normal's, not the \
+                         range's",
+                    )
+                } else {
+                    (
+                        format!(
+                            "the values lean towards {} (half of them within {} of it)",
+                            compact(nearer),
+                            compact(two_digits((median - nearer).abs()))
+                        ),
+                        "check `mean` and `sd`: they are the untruncated normal's, not the \
+                         range's",
+                    )
+                };
                 let w = r.error(
                     rv.span(),
                     &at,
                     format!(
-                        "only {mass:.1e} of normal(mean {}, sd {}) lies in [{}, {}]: the \
-                         values pile up near {}",
+                        "{share} of normal(mean {}, sd {}) lies in [{}, {}]: {what}",
                         compact(mean),
                         compact(sd),
                         compact(lo),
                         compact(hi),
-                        compact(near)
                     ),
                 );
                 w.severity = scenario::Severity::Warning;
-                w.help = Some(
-                    "check `mean` and `sd`: they are the untruncated normal's, \
-                     not the range's"
-                        .into(),
-                );
+                w.help = Some(help.into());
             }
             Marginal::Normal { mean, sd }
         }
