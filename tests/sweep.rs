@@ -638,9 +638,23 @@ fn until_ci_tables_and_page_rest_on_the_runs_each_point_reached() {
         "points stopped apart, under the cap: {runs:?}"
     );
     let said = String::from_utf8(out.stdout).unwrap();
+    // Counts written as every table writes them: 1,000.
+    let grouped = |x: f64| {
+        let digits = (x as u64).to_string();
+        let mut s = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                s.push(',');
+            }
+            s.push(c);
+        }
+        s
+    };
     assert!(
         said.contains(&format!(
-            "each probability rests on {lo} to {hi} runs per future"
+            "each probability rests on {} to {} runs per future",
+            grouped(lo),
+            grouped(hi)
         )),
         "{said}"
     );

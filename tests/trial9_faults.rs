@@ -303,3 +303,42 @@ fn a_flag_given_twice_is_refused_at_its_second_value() {
     );
     assert!(!err.contains("with --files-from"), "{err}");
 }
+
+/// `deter compare A A --set-b PATH=VALUE` where VALUE is the one A has compared a scenario
+/// with itself without a word (the same file without `--set-b` is warned of). The value A
+/// has is read from `deter run --set`'s `replaced` row, not from the scenario file; a value A
+/// does not have draws no warning.
+#[test]
+fn a_set_b_that_gives_b_only_what_a_has_is_warned_of() {
+    let b = baseline();
+    let o = run(&[
+        "run",
+        &b,
+        "--set",
+        "model.war_cost=2",
+        "--format",
+        "csv",
+        "--runs",
+        "2",
+        "-q",
+    ]);
+    succeeded(&o);
+    let rows = stdout(&o);
+    let had = rows
+        .lines()
+        .find(|l| l.contains(",set_model.war_cost,replaced,"))
+        .and_then(|l| l.rsplit(',').next())
+        .unwrap()
+        .to_string();
+    let warning = "warning: A and B are the same scenario: every value --set-b gives B is one \
+                   A has already, so every difference B - A is 0";
+    let set = format!("model.war_cost={had}");
+    let o = run(&["compare", &b, &b, "--runs", "100", "--set-b", &set, "-q"]);
+    succeeded(&o);
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    let other: f64 = had.parse::<f64>().unwrap() + 0.1;
+    let set = format!("model.war_cost={other}");
+    let o = run(&["compare", &b, &b, "--runs", "100", "--set-b", &set, "-q"]);
+    succeeded(&o);
+    assert!(!stderr(&o).contains("same scenario"), "{}", stderr(&o));
+}

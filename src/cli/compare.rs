@@ -203,7 +203,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     // Said as soon as both files are read, before any refusal of the flags (`--draws` with
     // nothing uncertain, `--until-ci` with a posterior...): a command refused for another
     // reason would otherwise hide that it compares a file with itself.
-    same_file_warning(args);
+    same_file_warning(args, &sa, &sb);
     // Their `extends` chains are inputs too.
     let inputs_apart = output::check_outputs(&outputs, &[]);
     if !warnings.0.is_empty()
@@ -436,11 +436,25 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
 }
 
 /// Warn, once both files are read, that A and B are one file with the same values (no
-/// `--set-b`): every difference is then 0.
-pub(super) fn same_file_warning(args: &CompareArgs) {
+/// `--set-b`), or that the scenarios `sa` and `sb` as they run are equal all the same (a
+/// `--set-b` that gives B only values A has, two files of the same scenario): every
+/// difference is then 0.
+pub(super) fn same_file_warning(
+    args: &CompareArgs,
+    sa: &crate::scenario::Scenario,
+    sb: &crate::scenario::Scenario,
+) {
     if args.set_b.is_empty() && same_file(&args.a, &args.b) {
         note!(
             "warning: A and B are the same file with the same values: every difference B - A is 0; give B's what-if with --set-b PATH=VALUE"
+        );
+    } else if sa == sb && !args.set_b.is_empty() {
+        note!(
+            "warning: A and B are the same scenario: every value --set-b gives B is one A has already, so every difference B - A is 0; give B a value A does not have"
+        );
+    } else if sa == sb {
+        note!(
+            "warning: A and B are the same scenario (two files with the same values): every difference B - A is 0; give B's what-if with --set-b PATH=VALUE"
         );
     }
 }

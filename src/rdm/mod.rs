@@ -1021,12 +1021,14 @@ fn mc_note(runs: &[Vec<f64>]) -> String {
     if runs.is_empty() || !lo.is_finite() {
         return "Monte Carlo error: not shown (the results have no `runs` column)".into();
     }
+    // Counts of runs as every table writes them (1,000).
+    let count = |x: f64| crate::report::table::thousands(x as u64);
     let n = if lo == hi && lo == 1.0 {
         "1 run".to_string()
     } else if lo == hi {
-        format!("{lo} runs")
+        format!("{} runs", count(lo))
     } else {
-        format!("{lo} to {hi} runs")
+        format!("{} to {} runs", count(lo), count(hi))
     };
     format!(
         "Monte Carlo error: each probability rests on {n} per future. {ONE_FUTURE_MC} (95% \
