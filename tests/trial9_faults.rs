@@ -342,3 +342,52 @@ fn a_set_b_that_gives_b_only_what_a_has_is_warned_of() {
     succeeded(&o);
     assert!(!stderr(&o).contains("same scenario"), "{}", stderr(&o));
 }
+
+/// A shard without `--out` wrote its partial file (machine JSON) to a terminal; it is now
+/// refused before any work at `--shard`'s value, in `deter run` and `deter sweep` alike. A
+/// terminal is made with util-linux's `script` (ignored, with its reason, where the tests
+/// were built without it).
+#[test]
+#[cfg_attr(
+    not(deter_has_script),
+    ignore = "no util-linux `script` on PATH when the tests were built: a shard on a terminal is not tested"
+)]
+fn a_shard_without_out_is_refused_when_standard_output_is_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = root().join("scenarios/sweeps/envoy-magnitude-x-futures.toml");
+    let bin = common::bin();
+    for cmd in [
+        format!(
+            "{} run {} --shard 0/2 --runs 100 -q",
+            bin.display(),
+            baseline()
+        ),
+        format!("{} sweep {} --shard 0/2 -q", bin.display(), sweep.display()),
+    ] {
+        let o = std::process::Command::new("script")
+            .args(["-qec", &cmd])
+            .arg(dir.path().join("typescript"))
+            .output()
+            .unwrap();
+        // `script` shows what the terminal showed and exits with the command's status.
+        let shown = String::from_utf8_lossy(&o.stdout).replace('\r', "");
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {shown}");
+        assert!(
+            shown.starts_with(
+                "--shard:1:1: error: expected --out PART with --shard: standard output is a \
+                 terminal"
+            ),
+            "{cmd}: {shown}"
+        );
+        assert!(!shown.contains("deter-partial"), "{cmd}: {shown}");
+    }
+}
+
+/// Not a terminal (captured, as a redirection): the partial file still goes to standard
+/// output.
+#[test]
+fn a_shard_without_out_writes_its_partial_file_to_a_redirected_output() {
+    let o = run(&["run", &baseline(), "--shard", "0/2", "--runs", "100", "-q"]);
+    succeeded(&o);
+    assert!(stdout(&o).contains("\"format\":\"deter-partial\""));
+}

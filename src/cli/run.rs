@@ -491,6 +491,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
              them up, and --until-ci stops each at its own count; give --runs (or run \
              unsharded with --until-ci)",
         )?;
+        super::shard::refuse_terminal(args.output.out.as_deref(), spec)?;
         // A nested run's shard: a block of its parameter draws x runs.
         if super::uncertain::wants_nested(args) {
             return super::uncertain::run_nested_shard(args, spec);

@@ -56,6 +56,32 @@ pub fn spec_text(spec: ShardSpec) -> String {
     }
 }
 
+/// A shard with no `--out` while standard output is a terminal: its partial file (machine
+/// JSON for `deter merge`, megabytes for a large scenario) would fill the screen and be
+/// lost, as `gzip` refuses to write compressed data to a terminal. Refused before any work
+/// at `--shard`'s value; a redirection (`> PART`) or `--out PART` writes it. `deter run`
+/// and `deter sweep` alike.
+pub fn refuse_terminal(out: Option<&std::path::Path>, spec: ShardSpec) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if out.is_some() || !std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    let text = spec_text(spec);
+    Err(super::FlagFault {
+        help: Some(
+            "a shard's partial file is machine JSON for `deter merge`: give --out PART, or \
+             redirect standard output to a file (`> PART`)"
+                .into(),
+        ),
+        ..super::FlagFault::new(
+            "--shard",
+            &text,
+            "expected --out PART with --shard: standard output is a terminal".into(),
+        )
+    }
+    .into())
+}
+
 pub fn run_shard(args: &RunArgs, spec: ShardSpec) -> Result<(), CliError> {
     refuse_set(args)?;
     if let Some(path) = &args.per_run {

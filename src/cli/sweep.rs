@@ -688,7 +688,11 @@ fn refuse_pairs(args: &SweepArgs) -> Result<(), CliError> {
         &[super::switch(args.resume, "--resume")],
         "a shard is not resumed: it writes one partial file, atomically, or nothing; run an \
          interrupted shard again with the same --shard K/N",
-    )
+    )?;
+    match args.shard {
+        Some(spec) => super::shard::refuse_terminal(args.out.as_deref(), spec),
+        None => Ok(()),
+    }
 }
 
 fn sweep_error(e: SweepError) -> CliError {
