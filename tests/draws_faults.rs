@@ -130,6 +130,8 @@ fn a_long_run_of_faulty_rows_shows_ten_and_counts_the_others() {
         "{err}"
     );
     assert!(!err.contains("`w11`"), "{err}");
+    // The footer counts the faults, the twenty not shown among them, not the lines printed.
+    assert!(err.trim_end().ends_with("30 errors found"), "{err}");
 }
 
 /// Two unknown columns (a misspelt parameter, a misspelt `weight`) are both refused at their

@@ -64,8 +64,39 @@ fn a_wide_normal_is_said_to_spread_and_a_narrow_one_outside_to_pile_up() {
         } else {
             assert!(median < 0.55, "median {median}");
             assert!(err.contains("the values pile up near 0.5"), "{err}");
+            // The share in the range said as one draw in so many: the normal's upper tail
+            // four sds out, Q(4) = 3.1671e-5 (tables), is one draw in 31,574, said to two
+            // significant digits (it was "only 3.2e-5").
+            assert!(
+                err.contains(
+                    "normal(mean 0.3, sd 0.05) puts only about 1 in 32,000 of its draws in [0.5, 1]"
+                ),
+                "{err}"
+            );
         }
     }
+}
+
+/// A reversed range is echoed as the file writes it (`[3.0, 0.1]` was said `[3, 0.1]`).
+#[test]
+fn a_reversed_range_is_echoed_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "r.toml",
+        &format!(
+            "base = \"{}\"\nruns = 1\npoints = 2\n[[parameter]]\npath = \"model.war_cost\"\n\
+             role = \"uncertainty\"\nrange = [3.0, 0.1]\n",
+            baseline()
+        ),
+    );
+    let o = run(&["validate", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("parameter[0].range: expected low < high, found `[3.0, 0.1]`"),
+        "{err}"
+    );
 }
 
 /// A two-policy levers x futures sweep (`now`: the base as it is; `envoy`: a file) run into

@@ -1169,6 +1169,7 @@ impl RowFaults {
                 all - ROW_FAULTS_SHOWN
             );
             rest.help = Some("mend the faults above and read the file again".into());
+            rest.count = all - ROW_FAULTS_SHOWN;
         }
         Some(crate::scenario::Diagnostics(kept))
     }

@@ -104,6 +104,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The source lines shown under the header.
     pub snippet: Option<Excerpt>,
+    /// How many faults this diagnostic reports: 1, or N for one that stands for N faults
+    /// not shown one by one ("N more faults from here to line L, not shown"); the footer
+    /// "K errors found" sums it over the errors.
+    pub count: usize,
 }
 
 impl Diagnostic {
@@ -121,6 +125,7 @@ impl Diagnostic {
             message,
             help: None,
             snippet: Some(excerpt(src, start..end, None)),
+            count: 1,
         }
     }
 
@@ -135,6 +140,7 @@ impl Diagnostic {
             message,
             help: None,
             snippet: None,
+            count: 1,
         }
     }
 
@@ -384,7 +390,7 @@ impl fmt::Display for Diagnostics {
         for d in self.in_file_order() {
             write!(f, "{d}")?;
         }
-        let n = self.errors().count();
+        let n: usize = self.errors().map(|d| d.count).sum();
         if n > 0 {
             writeln!(f, "{n} error{} found", if n == 1 { "" } else { "s" })?;
         }

@@ -1497,11 +1497,9 @@ pub(crate) fn read_range(
         .and_then(|x| check(r, x, hi_v.span(), &at));
     let (lo, hi) = (lo?, hi?);
     if lo >= hi {
-        r.error(
-            rv.span(),
-            &at,
-            format!("expected low < high, found [{lo}, {hi}]"),
-        );
+        // The range as the file writes it (`[3.0, 0.1]`, not `[3, 0.1]`).
+        let found = r.literal(rv.span());
+        r.error(rv.span(), &at, format!("expected low < high, found `{found}`"));
         return None;
     }
     let dist = match lookup(t, "distribution") {
@@ -1583,10 +1581,18 @@ pub(crate) fn read_range(
                 // almost evenly when the sd dwarfs the range (whatever side the mean is on),
                 // piled up near a bound when the median is within a quarter of the range of
                 // it, leaning towards it otherwise.
-                let share = if mass > 0.0 {
-                    format!("only {mass:.1e}")
+                // Said as one draw in so many (two significant digits, grouped): "only
+                // about 1 in 32,000 of its draws", not "only 3.2e-5".
+                let one_in = two_digits(1.0 / mass);
+                let share = if mass > 0.0 && one_in < 1e15 {
+                    format!(
+                        "only about 1 in {} of its draws",
+                        crate::report::table::thousands(one_in as u64)
+                    )
+                } else if mass > 0.0 {
+                    format!("only {mass:.1e} of its mass")
                 } else {
-                    "less than 1e-300".to_string()
+                    "less than 1e-300 of its mass".to_string()
                 };
                 let median = mean + sd * truncated_normal_quantile(za, zb, 0.5);
                 let pos = (median - lo) / (hi - lo);
@@ -1624,7 +1630,7 @@ pub(crate) fn read_range(
                     rv.span(),
                     &at,
                     format!(
-                        "{share} of normal(mean {}, sd {}) lies in [{}, {}]: {what}",
+                        "normal(mean {}, sd {}) puts {share} in [{}, {}]: {what}",
                         compact(mean),
                         compact(sd),
                         compact(lo),
