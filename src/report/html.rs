@@ -868,12 +868,21 @@ fn yearly_entities(
 }
 
 /// The yearly section's heading and introduction.
-fn yearly_head() -> Markup {
+/// `years` (the region's) name the years of the horizon: when they are not calendar years
+/// (a start after January), the introduction says how they are labelled and plotted.
+fn yearly_head(years: &[super::YearOut]) -> Markup {
     html! {
         h2 { "Events by year" }
         p {
             "Share of runs in which each event happened by the end of each year (lines), and \
              in the year itself (table). For deterrence held: no use of force so far, or in the year."
+        }
+        @if let Some(y) = years.first().filter(|y| !y.first_month.ends_with("-01")) {
+            p {
+                "The scenario starts in " (y.first_month) ", so each year of the horizon runs \
+                 twelve months from it (" (y.label()) ", ...): the tables name each by its \
+                 months, the charts place it at the calendar year it ends in (" (y.year) ")."
+            }
         }
     }
 }
@@ -963,7 +972,7 @@ fn yearly_entity(n: usize, title: &str, prefix: &str, years: &[super::YearOut]) 
 fn yearly_section(r: &Report, single: bool) -> Markup {
     html! {
         section id="yearly" {
-            (yearly_head())
+            (yearly_head(&r.yearly))
             @for (n, title, prefix, years) in yearly_entities(r, single) {
                 (yearly_entity(n, &title, &prefix, years))
             }
@@ -986,7 +995,7 @@ fn yearly_table(
                 thead { tr { th { "year" } (head) } }
                 tbody {
                     @for (y, yo) in years.iter().enumerate() {
-                        tr { td { (yo.year) } (cells(y, yo)) }
+                        tr { td { (yo.label()) } (cells(y, yo)) }
                     }
                 }
             }
@@ -1257,7 +1266,7 @@ pub fn write_article<W: std::io::Write>(
     put(levels_section(r, single))?;
     put(crises_section(r))?;
     put(survival_section(r, single))?;
-    put(html! { (PreEscaped("<section id=\"yearly\">")) (yearly_head()) })?;
+    put(html! { (PreEscaped("<section id=\"yearly\">")) (yearly_head(&r.yearly)) })?;
     for (n, title, prefix, years) in yearly_entities(r, single) {
         put(yearly_entity(n, &title, &prefix, years))?;
     }

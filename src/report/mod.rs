@@ -560,8 +560,13 @@ impl BandOut {
 /// One year of the horizon.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct YearOut {
-    /// Calendar year (the year whose end closes this year of the horizon).
+    /// Calendar year whose months close this year of the horizon: the year of `last_month`
+    /// (the calendar year itself when the scenario starts in January).
     pub year: i32,
+    /// The first and last month of this year of the horizon, `YYYY-MM`: twelve months from
+    /// the scenario's start month (2025-03 to 2026-02 for a start of 2025-03).
+    pub first_month: String,
+    pub last_month: String,
     /// Share of runs in which each event happened during this year.
     pub events_in_year: Outcomes,
     /// Share of runs in which each event happened by the end of this year (cumulative; for
@@ -578,12 +583,27 @@ pub struct YearOut {
     pub balance: Option<BandOut>,
 }
 
+impl YearOut {
+    /// How tables and pages name this year: the calendar year when it is one (a start in
+    /// January), else its months, `2025-03..2026-02`, so that a year of the horizon is never
+    /// read as the calendar year it ends in.
+    pub fn label(&self) -> String {
+        if self.first_month.ends_with("-01") {
+            self.year.to_string()
+        } else {
+            format!("{}..{}", self.first_month, self.last_month)
+        }
+    }
+}
+
 /// The years of the horizon from a tally: per-year events, and bands where the tally has them.
 fn yearly(t: &Tally, runs: u64, start: &crate::scenario::YearMonth) -> Vec<YearOut> {
     let first = start.year + i32::from(start.month > 1);
     (0..t.yearly_events.len())
         .map(|y| YearOut {
             year: first + y as i32,
+            first_month: start.plus_months(12 * y as i64).to_string(),
+            last_month: start.plus_months(12 * y as i64 + 11).to_string(),
             events_in_year: Outcomes::from_counts(&t.yearly_events[y], runs),
             events_by_end: Outcomes::from_counts(&t.cumulative_events[y], runs),
             counts: Counts(std::array::from_fn(|k| {

@@ -196,7 +196,7 @@ fn yearly_table(out: &mut String, years: &[YearOut]) {
         }
         let _ = writeln!(out);
         for y in years {
-            let _ = write!(out, "  {:<32}", y.year);
+            let _ = write!(out, "  {:<32}", y.label());
             for (key, p) in pick(y).entries() {
                 let _ = write!(out, " {:>w$}", pct(p.p).trim(), w = width(key));
             }
@@ -210,7 +210,7 @@ fn yearly_table(out: &mut String, years: &[YearOut]) {
     }
     let _ = writeln!(out);
     for y in years {
-        let _ = write!(out, "  {:<32}", y.year);
+        let _ = write!(out, "  {:<32}", y.label());
         for (key, c) in y.counts.entries() {
             let _ = write!(out, " {:>w$}", count_mean(c.mean), w = width(key));
         }
