@@ -21,6 +21,16 @@ pub const COUNTERFACTUAL: &str = "a level is removed from the defender side (the
 /// The unit of every change, in words.
 pub const UNITS: &str = "change in the probability that the event happens at least once over the horizon when levels are removed, as a probability difference (0.01 = 1 percentage point); positive: removing the level raises it. A level's value is its Shapley share: its removal's effect averaged over the six orders of removing the three levels; the three add up exactly to the change when all three are removed";
 
+/// How to read a shift B - A of the attribution, in the comparison's table and page alike:
+/// its sign, and what it cannot say (a trial's student read a sanctions policy's equal
+/// shift of all three shares as the policy working through all three).
+pub const READING_SHIFT: &str = "How to read B - A: + when removing the level (or all three) \
+     raises the probability more under B than under A, so that under B the defenders hold back \
+     more of the event; for deterrence held, where removing lowers the probability, - means \
+     they hold up more of it. A shift of a share does not say which level a policy acted \
+     through: a Shapley share averages a level's removal over the presence and absence of the \
+     other two, so a policy on one level (sanctions) can move all three shares";
+
 /// How to switch it off, in words.
 pub const SWITCH_OFF: &str = "on by default in run and compare (8 simulations per run: the run itself and 7 level-removal variants); --no-attribution (Python: attribution=False) switches it off";
 
@@ -363,6 +373,16 @@ pub fn pp_interval(lo: f64, hi: f64) -> String {
     super::tiny_interval(lo, hi, 1).unwrap_or_else(|| format!("{} to {}", pp(lo), pp(hi)))
 }
 
+/// An end of an interval whose direction the sentence's verb states, in percentage points at
+/// one decimal, unsigned unless negative: "0.5", "-0.3"; one that is not zero but rounds to
+/// 0.0 is "<0.05" or "-<0.05", never "0.0" (docs/OUTPUT.md, "Changes too small to print").
+fn unsigned_end(x: f64) -> String {
+    if rounds_to_zero(x) {
+        return if x < 0.0 { "-<0.05" } else { "<0.05" }.to_string();
+    }
+    super::percent(x, 1)
+}
+
 /// Whether a change that is not zero prints as 0.0 percentage points at one decimal.
 fn rounds_to_zero(x: f64) -> bool {
     x != 0.0 && super::percent(x.abs(), 1) == "0.0"
@@ -405,8 +425,8 @@ pub fn effect(p: &str, c: &ChangeOut) -> String {
                 Some(t) => format!("paired 95% interval {t}"),
                 None => format!(
                     "paired 95% interval {} to {}",
-                    super::percent(a, 1),
-                    super::percent(b, 1)
+                    unsigned_end(a),
+                    unsigned_end(b)
                 ),
             }
         }
@@ -564,6 +584,7 @@ pub fn shift_table_section(
         "  Each line, in percentage points of the probability over the {horizon}-year horizon: the total change when all three defender levels are removed together, then each level's Shapley share of that total (its removal's effect averaged over the six orders of removing the three levels; not the effect of removing that level on its own), under A and under B, and B - A with its paired 95% interval ({} paired runs, common random numbers); B - A is computed before rounding, so it can differ by 0.1 from the difference of the two rounded figures.",
         super::table::thousands(s.runs)
     );
+    let _ = writeln!(out, "  {READING_SHIFT}.");
     let shown = shown_entities(s.entities.len(), single);
     for e in &s.entities[..shown] {
         let _ = writeln!(out);
@@ -855,6 +876,7 @@ pub fn write_shift_section(
             "Counterfactual: " (COUNTERFACTUAL) ". "
             "Intervals: paired 95% intervals of B - A, run i of A and of B sharing their random numbers. Attribution is " (SWITCH_OFF) "."
         }
+        p { (READING_SHIFT) "." }
     })?;
     let shown = shown_entities(s.entities.len(), single);
     for (ei, e) in s.entities[..shown].iter().enumerate() {
@@ -1000,5 +1022,34 @@ mod html_tests {
         assert_escaped(&html, 3 * (1 + 4 * N_EVENTS));
         // The shift's own pointer is `shift`.
         assert!(html.contains("data-k=\"/attribution_shift/entities/1/events/threat/military/shift\""));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An end of the interval of a change that rounds to 0.0 but is not zero is "<0.05" (the
+    /// table said "paired 95% interval 0.0 to 0.5" where the JSON's lower end was 0.00031).
+    #[test]
+    fn an_interval_end_too_small_to_print_is_said_below_005() {
+        let c = ChangeOut {
+            change: 0.003,
+            paired95_lo: Some(0.00031),
+            paired95_hi: Some(0.0052),
+            undefined: None,
+            sum6: 36,
+        };
+        let s = effect("P(display of force within 8 years)", &c);
+        assert!(s.contains("(paired 95% interval <0.05 to 0.5)"), "{s}");
+        let lowered = ChangeOut {
+            change: -0.003,
+            paired95_lo: Some(-0.0052),
+            paired95_hi: Some(-0.00031),
+            ..c
+        };
+        let s = effect("P(x)", &lowered);
+        assert!(s.starts_with("lowers P(x) by 0.3"), "{s}");
+        assert!(s.contains("(paired 95% interval <0.05 to 0.5)"), "{s}");
     }
 }

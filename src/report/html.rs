@@ -586,7 +586,10 @@ fn write_escalation(
         }
     })?;
     for (i, rv) in r.rivalries.iter().enumerate() {
-        let reached: Vec<f64> = (2..6).map(|k| rv.escalation[k..].iter().sum()).collect();
+        // Reaching at least MID level k (2..5) is the event threat, display, use of force or
+        // war (EVENTS[k - 1]): its share is the outcome's, read from its count, not a sum of
+        // the highest-level shares (85.349999...% printed 85.3% beside the outcome's 85.4%).
+        let reached: Vec<f64> = (2..6).map(|k| rv.outcomes.0[k - 1].p).collect();
         put(html! {
             (figure(
                 &format!("chart-escalation-{i}"),
@@ -608,8 +611,10 @@ fn write_escalation(
                         tr {
                             td { (label) }
                             (pct_cell(&format!("/rivalries/{i}/escalation/{k}"), rv.escalation[k]))
-                            td class="n" {
-                                @if k >= 2 { (pct(rv.escalation[k..].iter().sum())) }
+                            @if k >= 2 {
+                                (pct_cell(&format!("/rivalries/{i}/outcomes/{}/p", EVENTS[k - 1].key), reached[k - 2]))
+                            } @else {
+                                td class="n" {}
                             }
                         }
                     }
@@ -1546,7 +1551,7 @@ fn differences_of(
     }
 }
 
-/// The section "How the tri-level breakdown shifts", handed to `put` one part at a time: its
+/// The section "How the composition of the challenger's expected cost shifts", handed to `put` one part at a time: its
 /// head and chart (one drawing of every entity's bars), its table's rows one entity at a
 /// time, its end.
 fn write_comparison_levels(
@@ -1568,10 +1573,16 @@ fn write_comparison_levels(
     }
     put(html! {
         (PreEscaped("<section id=\"levels\">"))
-        h2 { "How the tri-level breakdown shifts" }
+        h2 { "How the composition of the challenger's expected cost shifts" }
+        p {
+            "A diagnostic, not an answer to which level deters (that is the attribution's \
+             shift above): the share of the challenger's expected cost of challenging that \
+             comes from the military, political and economic levels, under A and under B. A \
+             policy can move these shares one way and the attribution the other."
+        }
         (figure(
             "chart-levels",
-            charts::level_bars("Tri-level breakdown, A and B", &rows),
+            charts::level_bars("Cost composition, A and B", &rows),
             html! { (level_key()) "Share of the challenger's expected cost by level, under A and under B." },
         ))
         (PreEscaped("<table>")) (levels_table_head()) (PreEscaped("<tbody>"))

@@ -21,6 +21,18 @@ fn pct(x: f64) -> String {
     format!("{:>5}%", super::percent(x, 1))
 }
 
+/// A share of crises in percent at one decimal, where a share that is neither 0 nor 1 is
+/// never printed as one: "<0.05" for 7 wars in 162,298 crises (it read "war 0.0%"), ">99.95"
+/// for a share that rounds to 100.0.
+fn share_of_crises(x: f64) -> String {
+    let text = super::percent(x, 1);
+    match text.as_str() {
+        "0.0" if x > 0.0 => "<0.05".into(),
+        "100.0" if x < 1.0 => ">99.95".into(),
+        _ => text,
+    }
+}
+
 fn bar(p: f64, width: usize) -> String {
     let filled = (p.clamp(0.0, 1.0) * width as f64).round() as usize;
     format!("{}{}", "#".repeat(filled), ".".repeat(width - filled))
@@ -290,6 +302,45 @@ pub fn overrides_line(label: &str, overrides: &[crate::scenario::overrides::Appl
     format!("{label}: {}\n", items.join("; "))
 }
 
+/// How many of B's changes the comparison's table lists before counting the others.
+const CHANGES_SHOWN: usize = 8;
+
+/// The line under a comparison's header saying what B changes relative to A when they are two
+/// files (the JSON's `changes`; with one file the what-ifs line says it): "B changes relative
+/// to A: power.EUF (A: absent; B: EU force); model.war_cost (A: 1; B: 1.5)", the first
+/// [`CHANGES_SHOWN`], then how many more and where they all are.
+fn changes_line(changes: &[crate::scenario::diff::Change]) -> String {
+    if changes.is_empty() {
+        return "B changes relative to A: nothing (the two validated scenarios have the same \
+                entities, policies and parameter values)\n"
+            .into();
+    }
+    let side = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => "absent".to_string(),
+        serde_json::Value::String(t) => crate::scenario::printable(t).into_owned(),
+        other => other.to_string(),
+    };
+    let mut items: Vec<String> = changes
+        .iter()
+        .take(CHANGES_SHOWN)
+        .map(|ch| {
+            format!(
+                "{} (A: {}; B: {})",
+                crate::scenario::printable(&ch.what),
+                side(&ch.a),
+                side(&ch.b)
+            )
+        })
+        .collect();
+    if changes.len() > CHANGES_SHOWN {
+        items.push(format!(
+            "and {} more (all in --format json `changes`, or --report)",
+            changes.len() - CHANGES_SHOWN
+        ));
+    }
+    format!("B changes relative to A: {}\n", items.join("; "))
+}
+
 /// One line under the table's header listing the scenario's dated policies, each with the
 /// month it took effect (or why it never did), e.g. `Policies: forward-presence from 2026-07
 /// over 1 year; economic-deterrence from 2026-01`. Empty without policies unless `always`
@@ -452,11 +503,11 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             out,
             "  per crisis opportunity ({} in all runs), it ended with: no challenge {}%, challenger backed down {}%, target conceded {}%, force {}%, war {}%",
             thousands(n),
-            super::percent(s["general_deterrence"], 1),
-            super::percent(s["immediate_deterrence"], 1),
-            super::percent(s["coercion_success"], 1),
-            super::percent(s["failure_limited"], 1),
-            super::percent(s["failure_war"], 1)
+            share_of_crises(s["general_deterrence"]),
+            share_of_crises(s["immediate_deterrence"]),
+            share_of_crises(s["coercion_success"]),
+            share_of_crises(s["failure_limited"]),
+            share_of_crises(s["failure_war"])
         );
         let m = &rv.mechanisms;
         if let Some(h) = &m.commitments.honoured {
@@ -636,6 +687,9 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         "B what-ifs (--set, --set-b)",
         &c.b.overrides,
     ));
+    if a != b {
+        out.push_str(&changes_line(&c.changes));
+    }
     let any = !c.a.policies.is_empty() || !c.b.policies.is_empty();
     out.push_str(&policies_line("A policies", &c.a.policies, any));
     out.push_str(&policies_line("B policies", &c.b.policies, any));
@@ -835,5 +889,21 @@ pub(crate) fn comparison_currency(c: &super::compare::ComparisonReport) -> Strin
         c.a.currency.clone()
     } else {
         format!("A: {}; B: {}", c.a.currency, c.b.currency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share_of_crises;
+
+    /// A share of crises neither 0 nor 1 is never printed as either: 7 wars in 162,298 crises
+    /// read "war 0.0%".
+    #[test]
+    fn a_share_of_crises_neither_none_nor_all_is_never_printed_as_either() {
+        assert_eq!(share_of_crises(7.0 / 162_298.0), "<0.05");
+        assert_eq!(share_of_crises(0.0), "0.0");
+        assert_eq!(share_of_crises(1.0 - 7.0 / 162_298.0), ">99.95");
+        assert_eq!(share_of_crises(1.0), "100.0");
+        assert_eq!(share_of_crises(0.05), "5.0");
     }
 }
