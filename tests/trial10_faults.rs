@@ -252,3 +252,71 @@ fn the_ladders_reached_at_least_column_is_the_outcomes_value() {
         "the scenario no longer shows the old column's fault"
     );
 }
+
+/// After `--resume`, `deter calibrate` said the whole calibration's simulations were done
+/// "in" the resumed session's seconds. A resumed calibration now says its count in all and
+/// what this session did. The counts are recomputed from diagnostics.csv's `simulations`
+/// column; a finished calibration resumed (to write its report) did none.
+#[test]
+fn a_resumed_calibration_says_what_this_session_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = common::root().join("scenarios/history");
+    let file = write(
+        dir.path(),
+        "tiny.toml",
+        &format!(
+            "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n\
+             statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+             cases = [\"{}\", \"{}\"]\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+            history.join("serbia-kosovo.record.toml").display(),
+            history.join("russia-georgia.record.toml").display()
+        ),
+    );
+    let out = dir.path().join("cal");
+    let calibrate = |extra: &[&str]| {
+        let mut a = vec![
+            "calibrate",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        let o = run(&a);
+        succeeded(&o);
+        stderr(&o)
+    };
+    let first = calibrate(&[]);
+    let diagnostics = std::fs::read_to_string(out.join("diagnostics.csv")).unwrap();
+    let mut lines = diagnostics.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "simulations").unwrap();
+    let (mut sims, mut generations) = (0u64, 0usize);
+    for l in lines {
+        sims += l.split(',').nth(col).unwrap().parse::<u64>().unwrap();
+        generations += 1;
+    }
+    let grouped = |n: u64| {
+        let d = n.to_string();
+        let mut s = String::new();
+        for (i, c) in d.chars().enumerate() {
+            if i > 0 && (d.len() - i) % 3 == 0 {
+                s.push(',');
+            }
+            s.push(c);
+        }
+        s
+    };
+    let all = format!("{} simulations ({} runs)", grouped(sims), grouped(2 * sims));
+    assert!(first.contains(&format!("; {all} in ")), "{first}");
+    assert!(!first.contains("this session"), "{first}");
+
+    let resumed = calibrate(&["--resume"]);
+    assert!(
+        resumed.contains(&format!(
+            "; {all} in all; this session, resumed after {generations} generations, \
+             0 simulations (0 runs) in "
+        )),
+        "{resumed}"
+    );
+}

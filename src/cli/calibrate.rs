@@ -379,6 +379,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     };
     let mut stale_removed = false;
     let started = Instant::now();
+    // What the state held before this process: its time covers only what it adds.
+    let (generations_before, simulations_before) = (state.history.len(), state.simulations());
     let simulate = |u: &[f64], seed: u64| cases::distance(&cal, u, seed);
     let n = cal.settings.particles as u64;
     let mut write_error = None;
@@ -479,16 +481,35 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         &output::report_html(&cal, &state, &prov, &pred, &yearly),
     )?;
     if !args.quiet {
+        let sims = |n: u64| {
+            format!(
+                "{} ({})",
+                crate::report::table::count(n, "simulation", "simulations"),
+                crate::report::table::count(n * cal.cases.len() as u64, "run", "runs")
+            )
+        };
+        // A resumed calibration's time is this process's: said of what this process did,
+        // beside the whole calibration's count (it said all generations' simulations "in"
+        // the resumed session's seconds).
+        let work = if generations_before == 0 {
+            format!(
+                "{} in {:.1} s",
+                sims(state.simulations()),
+                started.elapsed().as_secs_f64()
+            )
+        } else {
+            format!(
+                "{} in all; this session, resumed after {} generation{}, {} in {:.1} s",
+                sims(state.simulations()),
+                generations_before,
+                if generations_before == 1 { "" } else { "s" },
+                sims(state.simulations() - simulations_before),
+                started.elapsed().as_secs_f64()
+            )
+        };
         note!(
-            "stopped: {}; {} ({}) in {:.1} s; wrote {}/posterior.csv, diagnostics.csv, state.json, report.html",
+            "stopped: {}; {work}; wrote {}/posterior.csv, diagnostics.csv, state.json, report.html",
             state.stopped.map_or("?", calibrate::Stop::as_str),
-            crate::report::table::count(state.simulations(), "simulation", "simulations"),
-            crate::report::table::count(
-                state.simulations() * cal.cases.len() as u64,
-                "run",
-                "runs"
-            ),
-            started.elapsed().as_secs_f64(),
             args.out.display()
         );
     }
