@@ -54,14 +54,40 @@ pub fn simulate_years(
     seed: u64,
     all: bool,
 ) -> (Vec<Vec<[u32; KINDS]>>, ChaCha8Rng) {
+    let (years, rng, _) = simulate_years_attributed(cal, values, seed, all, false);
+    (years, rng)
+}
+
+/// [`simulate_years`], and with `attribution` each case's run also under the seven
+/// level-removal variants ([`Compiled::with_attribution`]: the run itself, and so its counts,
+/// unchanged), whose tally of the one run is returned per case (`None` without
+/// `attribution`, and for a case not simulated).
+#[allow(clippy::type_complexity)]
+pub fn simulate_years_attributed(
+    cal: &Calibration,
+    values: &[f64],
+    seed: u64,
+    all: bool,
+    attribution: bool,
+) -> (
+    Vec<Vec<[u32; KINDS]>>,
+    ChaCha8Rng,
+    Vec<Option<crate::attribution::Tally>>,
+) {
     let mut obs_rng = ChaCha8Rng::seed_from_u64(seed ^ OBS_SALT);
     let mut out = Vec::with_capacity(cal.cases.len());
+    let mut tallies = Vec::with_capacity(cal.cases.len());
     for (c, case) in cal.cases.iter().enumerate() {
         if case.held_out && !all {
             out.push(Vec::new());
+            tallies.push(None);
             continue;
         }
-        let compiled = compile(case, values);
+        let compiled = if attribution {
+            compile(case, values).with_attribution()
+        } else {
+            compile(case, values)
+        };
         let mut worker = Worker::new(&compiled);
         let plan = RunPlan {
             seed,
@@ -85,8 +111,9 @@ pub fn simulate_years(
         }
         cal.observation.thin(&mut years, &mut obs_rng);
         out.push(years);
+        tallies.push(worker.aggregate.attribution.take());
     }
-    (out, obs_rng)
+    (out, obs_rng, tallies)
 }
 
 /// Simulated (recorded) values per case and statistic, from [`simulate_years`].

@@ -230,17 +230,33 @@ pub type PredictiveCounts = Vec<Vec<Vec<u32>>>;
 /// ([`YearBand`]), both from the same datasets, simulated once. Deterministic for a seed;
 /// parallel over draws. `cancel` (Ctrl-C) is checked before each draw: set, no result
 /// ([`crate::engine::Interrupted`]).
+///
+/// With `cal.attribution` each draw's runs also simulate the seven level-removal variants;
+/// their tallies, merged over the draws per case, are the third element (`None` per case
+/// without it): the attribution over the posterior predictive, one run per draw.
+#[allow(clippy::type_complexity)]
 pub fn predictive(
     cal: &Calibration,
     pop: &Population,
     m: usize,
     seed: u64,
     cancel: &std::sync::atomic::AtomicBool,
-) -> Result<(PredictiveCounts, Vec<Vec<YearBand>>), crate::engine::Interrupted> {
+) -> Result<
+    (
+        PredictiveCounts,
+        Vec<Vec<YearBand>>,
+        Vec<Option<crate::attribution::Tally>>,
+    ),
+    crate::engine::Interrupted,
+> {
     use super::observe::{K_NON_STATE, crises};
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5050_4343_4845_434b);
     let idx = abc::resample(&pop.weights, m, &mut rng);
-    let sims: Vec<Vec<Vec<[u32; super::observe::KINDS]>>> = idx
+    type Draw = (
+        Vec<Vec<[u32; super::observe::KINDS]>>,
+        Vec<Option<crate::attribution::Tally>>,
+    );
+    let draws: Vec<Draw> = idx
         .par_iter()
         .enumerate()
         .map(|(k, &i)| {
@@ -248,18 +264,30 @@ pub fn predictive(
                 return None;
             }
             let values = cases::values(cal, pop.particle(i));
-            Some(
-                cases::simulate_years(
-                    cal,
-                    &values,
-                    seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9,
-                    true,
-                )
-                .0,
-            )
+            let (years, _, tallies) = cases::simulate_years_attributed(
+                cal,
+                &values,
+                seed.wrapping_add(1 + k as u64) ^ 0x9e37_79b9,
+                true,
+                cal.attribution,
+            );
+            Some((years, tallies))
         })
         .collect::<Option<_>>()
         .ok_or(crate::engine::Interrupted)?;
+    // Per case, the draws' tallies merged (integer sums: the order of merging is immaterial).
+    let mut attribution: Vec<Option<crate::attribution::Tally>> = vec![None; cal.cases.len()];
+    for (_, tallies) in &draws {
+        for (merged, t) in attribution.iter_mut().zip(tallies) {
+            match (merged.as_mut(), t) {
+                (Some(m), Some(t)) => m.merge(t),
+                (None, Some(t)) => *merged = Some(t.clone()),
+                _ => {}
+            }
+        }
+    }
+    let sims: Vec<Vec<Vec<[u32; super::observe::KINDS]>>> =
+        draws.into_iter().map(|(years, _)| years).collect();
     // Per case and statistic (every case is simulated: `all`), as `cases::simulate` sums them.
     let totals = (0..cal.cases.len())
         .map(|c| {
@@ -293,7 +321,70 @@ pub fn predictive(
                 .collect()
         })
         .collect();
-    Ok((totals, bands))
+    Ok((totals, bands, attribution))
+}
+
+/// How the calibration's attribution is switched, in words (its JSON's `cost` and the
+/// report's section).
+pub const ATTRIBUTION_SWITCH: &str = "off by default in calibrate; `attribution = true` in the \
+     calibration file or `deter calibrate --attribution` turns it on for the report's \
+     predictive draws (one run a draw, 8 simulations a run: the run itself and 7 \
+     level-removal variants; the calibration's own simulations never attribute)";
+
+/// Each case's attribution over the predictive draws (`runs` of them, one run each): the
+/// Shapley attribution of every probability over the case's horizon to the defenders' three
+/// levels ([`crate::report::attribution::AttributionOut`]), `None` for a case without a tally.
+pub fn case_attributions(
+    cal: &Calibration,
+    tallies: &[Option<crate::attribution::Tally>],
+    runs: u64,
+) -> Vec<Option<crate::report::attribution::AttributionOut>> {
+    cal.cases
+        .iter()
+        .zip(tallies)
+        .map(|(case, t)| {
+            t.as_ref().map(|t| {
+                let ids: Vec<&str> = case.scenario.rivalries.iter().map(|r| r.id.as_str()).collect();
+                let mut a = crate::report::attribution::AttributionOut::build(t, runs, &ids);
+                a.cost = ATTRIBUTION_SWITCH;
+                a
+            })
+        })
+        .collect()
+}
+
+/// `attribution.json`: per case (its id and horizon) its attribution over the predictive
+/// draws ([`case_attributions`]).
+pub fn attribution_json(
+    cal: &Calibration,
+    prov: &Provenance,
+    attributions: &[Option<crate::report::attribution::AttributionOut>],
+) -> String {
+    let cases: Vec<serde_json::Value> = cal
+        .cases
+        .iter()
+        .zip(attributions)
+        .filter_map(|(case, a)| {
+            a.as_ref().map(|a| {
+                serde_json::json!({
+                    "case": case.record.id,
+                    "horizon_years": case.scenario.meta.horizon_years,
+                    "held_out": case.held_out,
+                    "attribution": a,
+                })
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "engine_version": prov.engine_version,
+        "calibration_sha256": prov.calibration_sha256,
+        "seed": prov.seed,
+        "predictive_draws": attributions.iter().flatten().next().map_or(0, |a| a.runs),
+        "cases": cases,
+    });
+    let mut text = serde_json::to_string_pretty(&v).expect("JSON of plain values");
+    text.push('\n');
+    text
 }
 
 #[cfg(feature = "html")]
@@ -636,6 +727,7 @@ pub fn report_html(
     prov: &Provenance,
     pred: &[Vec<Vec<u32>>],
     yearly: &[Vec<YearBand>],
+    attributions: &[Option<crate::report::attribution::AttributionOut>],
 ) -> String {
     let dot = PreEscaped(" &middot; ");
     let body = html! {
@@ -681,6 +773,7 @@ pub fn report_html(
         }
         @if let Some(pop) = state.population.as_ref() {
             (posterior_html(cal, pop, prov, pred, yearly))
+            (attribution_html(cal, attributions))
         } @else {
             p { "No generation finished." }
         }
@@ -847,6 +940,65 @@ fn posterior_html(
                         td { (r.first_year + y as i32) }
                         @for col in &per {
                             td { @if col[y] != 0 { (col[y]) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The report's section "Which level deters in each case": per case, region-wide, the change
+/// in each event's probability over the case's horizon when the defenders' three levels are
+/// removed, and its three Shapley shares, over the predictive draws (`attribution.json` has
+/// every rivalry and the variants' counts); a note when the attribution is off.
+#[cfg(feature = "html")]
+fn attribution_html(
+    cal: &Calibration,
+    attributions: &[Option<crate::report::attribution::AttributionOut>],
+) -> maud::Markup {
+    use crate::outputs::EVENTS;
+    use crate::report::attribution::{pp, pp_interval};
+    let cell = |c: &crate::report::attribution::ChangeOut| match (c.paired95_lo, c.paired95_hi) {
+        (Some(lo), Some(hi)) => format!("{} [{}]", pp(c.change), pp_interval(lo, hi)),
+        _ => pp(c.change),
+    };
+    html! {
+        h2 { "Which level deters in each case (posterior predictive)" }
+        @if !cal.attribution {
+            p class="note" {
+                "Not attributed: the attribution is " (ATTRIBUTION_SWITCH) "."
+            }
+        } @else {
+            p {
+                "For each case, region-wide, over the predictive draws (one run a draw, at \
+                 parameters drawn from the posterior): how much the probability of each event \
+                 over the case's horizon rises (+) or falls (-), in percentage points, when the \
+                 defenders lose all three levels, and that total split into the military, \
+                 political and economic levels' Shapley shares (they add up to it exactly), \
+                 with paired 95% intervals. Counterfactual: "
+                (crate::report::attribution::COUNTERFACTUAL) ". It says what the model, \
+                 calibrated, attributes to each level, not what any real policy achieved. \
+                 Every rivalry, the variants' counts and the levels removed alone: "
+                code { "attribution.json" } "."
+            }
+            @for (case, a) in cal.cases.iter().zip(attributions) {
+                @if let Some(a) = a {
+                    h3 { (case_name(case)) " (" (a.runs) " draws)" }
+                    table {
+                        tr {
+                            th { "event" } th { "P as is" } th { "all three removed (pp)" }
+                            th { "military (pp)" } th { "political (pp)" } th { "economic (pp)" }
+                        }
+                        @for (e, x) in EVENTS.iter().zip(&a.entities[0].events.0) {
+                            tr {
+                                td style="text-align:left" { (e.label) }
+                                td { (crate::report::percent(x.p_as_is, 1)) "%" }
+                                td { (cell(&x.removing_all)) }
+                                td { (cell(&x.military)) }
+                                td { (cell(&x.political)) }
+                                td { (cell(&x.economic)) }
+                            }
                         }
                     }
                 }

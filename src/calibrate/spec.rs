@@ -49,6 +49,11 @@ pub struct Calibration {
     pub cases: Vec<Case>,
     /// Posterior draws simulated for the posterior predictive check in the report.
     pub predictive_draws: usize,
+    /// Also attribute each case's probabilities to the defenders' three levels over the
+    /// predictive draws (`attribution = true`, `deter calibrate --attribution`): the
+    /// predictive runs simulate the seven level-removal variants too (8x their work), and
+    /// `attribution.json` and the report carry the Shapley attribution. Off by default.
+    pub attribution: bool,
     /// SHA-256 (hex) of the calibration file's text as it was read (its fingerprint).
     pub text_sha256: String,
     /// Parameters fixed for the whole calibration, `(path, value)` in the order given: the
@@ -262,7 +267,8 @@ pub(crate) const CALIBRATION_FILE: FileKind = FileKind {
     minimum: "`statistics`, `cases` and one [[parameter]] (see docs/CALIBRATION.md)",
 };
 
-const TOP_KEYS: [&str; 15] = [
+const TOP_KEYS: [&str; 16] = [
+    "attribution",
     "name",
     "description",
     "seed",
@@ -423,6 +429,10 @@ fn read(
         d.max_attempts_per_particle,
     );
     let predictive_draws = int(r, root, "predictive_draws", 0, 100_000, 200) as usize;
+    let attribution = match lookup(root, "attribution") {
+        Some(v) => r.boolean(v, "attribution").unwrap_or(false),
+        None => false,
+    };
     let quantile = real(r, root, "", "quantile", 0.05, 0.95, d.quantile);
     let min_acceptance = real(r, root, "", "min_acceptance", 0.0, 1.0, d.min_acceptance);
     let target_tolerance = real(
@@ -634,6 +644,7 @@ fn read(
         parameters,
         cases,
         predictive_draws,
+        attribution,
         text_sha256: super::text_sha256(r.src),
         fixed,
         warnings,

@@ -43,14 +43,22 @@ pub struct CalibrateArgs {
     /// interrupted; without it they are refused.
     #[arg(long)]
     pub force: bool,
+    /// Also attribute each case's probabilities to the defenders' military, political and
+    /// economic levels ("which level deters") over the report's predictive draws: they
+    /// simulate the seven level-removal variants too (8x their work, none of the
+    /// calibration's own), and `attribution.json` and the report carry the attribution. Off
+    /// by default (the calibration file's `attribution = true` does the same).
+    #[arg(long)]
+    pub attribution: bool,
 }
 
 /// The files a calibration writes into `--out`.
-const OUTPUT_FILES: [&str; 4] = [
+const OUTPUT_FILES: [&str; 5] = [
     "posterior.csv",
     "diagnostics.csv",
     "state.json",
     "report.html",
+    "attribution.json",
 ];
 
 /// Largest state.json read (`--resume`, and the check that `--out` holds this calibration's):
@@ -200,6 +208,9 @@ fn resume_command(args: &CalibrateArgs) -> String {
     if args.threads != 0 {
         words.extend(["--threads".to_string(), args.threads.to_string()]);
     }
+    if args.attribution {
+        words.push("--attribution".into());
+    }
     words.push("--resume".into());
     words.join(" ")
 }
@@ -248,6 +259,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     }
     fixed.map_err(CliError::Input)?;
     cal.hold_out(&args.hold_out).map_err(CliError::Input)?;
+    cal.attribution |= args.attribution;
     // The memory guard of every command that simulates, before anything is written: each
     // simulation (a particle, or a predictive draw) simulates the cases one after the other,
     // each with its tallies, and the threads run at most one simulation each at a time, so
@@ -258,9 +270,15 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     for case in &cal.cases {
         // Before compiling: the worlds it allocates grow with the square of the countries.
         let stacks = engine::driver::stacks(threads);
-        engine::check_scenario_memory(&case.scenario, false, at_once + 1, stacks)
+        // With the attribution, a predictive draw's worker holds the seven variants' worlds.
+        engine::check_scenario_memory(&case.scenario, cal.attribution, at_once + 1, stacks)
             .and_then(|()| {
                 let compiled = crate::model::Compiled::new(&case.scenario);
+                let compiled = if cal.attribution {
+                    compiled.with_attribution()
+                } else {
+                    compiled
+                };
                 engine::check_memory_for(&compiled, at_once + 1, stacks)
             })
             .map_err(|e| {
@@ -411,7 +429,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
                 Ok(())
             } else {
                 stale_removed = true;
-                remove_stale(&["report.html", "posterior.csv"])
+                remove_stale(&["report.html", "attribution.json", "posterior.csv"])
             };
             if let Err(e) = stale
                 .and_then(|_| write("state.json", &output::state_json(&state, &prov)))
@@ -461,7 +479,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let Some(pop) = state.population.clone() else {
         return Err(CliError::Failure("no generation finished".into()));
     };
-    remove_stale(&["report.html"])?;
+    remove_stale(&["report.html", "attribution.json"])?;
     write("posterior.csv", &output::posterior_csv(&cal, &pop, &prov))?;
     let m = cal.predictive_draws.max(1);
     // The report's predictive check can take long (`predictive_draws`): Ctrl-C stops it
@@ -470,15 +488,22 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let predicted = engine::with_threads(args.threads, || {
         output::predictive(&cal, &pop, m, cal.settings.seed, &CANCEL)
     });
-    let Ok((pred, yearly)) = predicted else {
+    let Ok((pred, yearly, tallies)) = predicted else {
         return Err(CliError::InterruptedPartial(format!(
             "the posterior is in `{}`; the report was not written: run again with --resume to write it",
             args.out.join("posterior.csv").display()
         )));
     };
+    let attributions = output::case_attributions(&cal, &tallies, m as u64);
+    if cal.attribution {
+        write(
+            "attribution.json",
+            &output::attribution_json(&cal, &prov, &attributions),
+        )?;
+    }
     write(
         "report.html",
-        &output::report_html(&cal, &state, &prov, &pred, &yearly),
+        &output::report_html(&cal, &state, &prov, &pred, &yearly, &attributions),
     )?;
     if !args.quiet {
         let sims = |n: u64| {
@@ -508,10 +533,21 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
             )
         };
         note!(
-            "stopped: {}; {work}; wrote {}/posterior.csv, diagnostics.csv, state.json, report.html",
+            "stopped: {}; {work}; wrote {}/posterior.csv, diagnostics.csv, state.json, report.html{}",
             state.stopped.map_or("?", calibrate::Stop::as_str),
-            args.out.display()
+            args.out.display(),
+            if cal.attribution {
+                ", attribution.json"
+            } else {
+                ""
+            }
         );
+        if !cal.attribution {
+            note!(
+                "which level deters: not attributed (off by default in calibrate; \
+                 --attribution or `attribution = true` attributes the report's predictive draws)"
+            );
+        }
     }
     Ok(())
 }

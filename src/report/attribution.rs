@@ -781,7 +781,7 @@ pub fn write_section(
             "Counterfactual: " (COUNTERFACTUAL) ". "
             "First the total change when all three levels are removed together; then that total split into the three levels' Shapley shares (a level's share is its removal's effect averaged over the six orders of removing the three levels; the three shares add up exactly to the total, and a share is not the effect of removing that level on its own); beside each share, the change when that level alone is removed (the other two kept). "
             "Intervals (of the total and the shares): " (attr::METHOD) ". "
-            "Attribution is " (SWITCH_OFF) ". It does not say what any real policy would achieve, only what the model attributes to each level."
+            "Attribution is " (a.cost) ". It does not say what any real policy would achieve, only what the model attributes to each level."
         }
     })?;
     let shown = shown_entities(a.entities.len(), single);
