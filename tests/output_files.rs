@@ -1084,7 +1084,7 @@ fn a_calibration_out_directory_named_as_a_file_is_refused_as_plots_is() {
             out.chars().count(),
             &format!(
                 "expected a directory that the calibration's files are written into \
-                 (`posterior.csv`, `diagnostics.csv`, `state.json`, `report.html`), found \
+                 (`posterior.csv`, `diagnostics.csv`, `state.json`, `report.html`, `attribution.json`), found \
                  `{out}`, the name of a .{ext} file"
             ),
             &format!("name a directory (--out `{}`)", stem.display()),

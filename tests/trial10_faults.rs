@@ -320,3 +320,287 @@ fn a_resumed_calibration_says_what_this_session_did() {
         "{resumed}"
     );
 }
+
+/// A two-country scenario with the given rivalry sides and the countries' names.
+fn two_countries(dir: &std::path::Path, challenger: &str, target: &str) -> std::path::PathBuf {
+    write(
+        dir,
+        "two.toml",
+        &format!(
+            "[scenario]\nname = \"t\"\nstart = \"2025-01\"\nhorizon_years = 2\n\
+             [[country]]\nid = \"AZE\"\nname = \"Azerbaijan\"\n[country.military]\nbudget = 1.0\n\
+             [country.economic]\ngdp = 50.0\n\
+             [[country]]\nid = \"ARM\"\nname = \"Հայաստան\"\n[country.military]\nbudget = 1.0\n\
+             [country.economic]\ngdp = 20.0\n\
+             [[rivalry]]\nchallenger = \"{challenger}\"\ntarget = \"{target}\"\n"
+        ),
+    )
+}
+
+/// An id that differs only in case (`aze`) got "known ids: AZE, ARM", no did-you-mean; a
+/// country's name given for its id (`Հայաստան`) got no pointer to its id.
+#[test]
+fn an_id_in_the_wrong_case_or_a_name_for_an_id_is_pointed_to_the_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = two_countries(dir.path(), "aze", "Հայաստան");
+    let o = run(&["validate", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("rivalry[0].challenger: unknown country id `aze`"),
+        "{err}"
+    );
+    assert!(err.contains("help: did you mean `AZE`?"), "{err}");
+    assert!(
+        err.contains("rivalry[0].target: expected a country id, found `Հայաստան`, a name"),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: `Հայաստան` is the name of `ARM`: refer to it by its id, `ARM`"),
+        "{err}"
+    );
+}
+
+/// More countries than a scenario may hold: the one fault at `country`, not one more
+/// "unknown country id" for every reference to a country the refused array held (10,002
+/// countries gave 10,003 errors and took 15 s).
+#[test]
+fn a_refused_country_array_is_one_fault_not_one_per_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text =
+        String::from("[scenario]\nname = \"many\"\nstart = \"2025-01\"\nhorizon_years = 1\n");
+    for i in 0..10_002 {
+        text.push_str(&format!(
+            "[[country]]\nid = \"C{i}\"\n[country.military]\nbudget = 1.0\n[country.economic]\ngdp = 50.0\n"
+        ));
+    }
+    for i in 0..20 {
+        text.push_str(&format!(
+            "[[rivalry]]\nchallenger = \"C{}\"\ntarget = \"C{}\"\n",
+            2 * i,
+            2 * i + 1
+        ));
+    }
+    let f = write(dir.path(), "many.toml", &text);
+    let o = run(&["validate", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("country: 10002 entries; at most 10000 are allowed"),
+        "{err:.2000}"
+    );
+    assert!(!err.contains("unknown country id"), "{err:.2000}");
+    assert!(err.trim_end().ends_with("1 error found"), "{err:.2000}");
+}
+
+/// Another file given for a file of draws: the calibration's diagnostics.csv (it was
+/// "column `tolerance`: expected a number, found inf"), a page ("the cells are in quotes"),
+/// a JSON state ("2 cells, the header has 1"), and a spreadsheet's `;`-separated export.
+#[test]
+fn another_kind_of_file_for_a_file_of_draws_is_named_for_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = common::root().join("scenarios/western-balkans-2024.toml");
+    let cases = [
+        (
+            "diagnostics.csv",
+            "# deter calibrate: per-generation diagnostics\n# seed = 1\n\
+             generation,tolerance,simulations\n0,inf,20\n",
+            "found the calibration's per-generation diagnostics file",
+        ),
+        (
+            "report.html",
+            "<!DOCTYPE html>\n<html lang=\"en\"><head></head></html>\n",
+            "found an HTML page",
+        ),
+        (
+            "state.json",
+            "{\n  \"format\": \"deter-calibrate-state-1\"\n}\n",
+            "found a JSON file",
+        ),
+        (
+            "excel.csv",
+            "draw;model.war_cost;weight\n0;0.5;1\n",
+            "expected cells separated by commas, found them separated by `;`",
+        ),
+    ];
+    for (name, text, says) in cases {
+        let p = write(dir.path(), name, text);
+        let o = run(&[
+            "run",
+            baseline.to_str().unwrap(),
+            "--posterior",
+            p.to_str().unwrap(),
+            "--runs",
+            "10",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = stderr(&o);
+        // At the file's first line (the page's, the JSON's, the header).
+        assert!(
+            err.contains(&format!("{}:1:1: error: ", p.display())),
+            "{name}: {err}"
+        );
+        assert!(err.contains(says), "{name}: {err}");
+        assert!(err.trim_end().ends_with("1 error found"), "{name}: {err}");
+    }
+}
+
+/// A resume refused because the calibration changed named only "another calibration"; where
+/// the change is one of its settings it now says which (`max_generations` 8 -> 9 in the
+/// trial). A damaged state said "...damaged (distances); or leave out --resume", an "or"
+/// with no first way.
+#[test]
+fn a_refused_resume_names_the_setting_that_changed_and_a_damaged_state_its_one_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = common::root().join("scenarios/history");
+    let text = |generations: u32| {
+        format!(
+            "seed = 5\nparticles = 20\nmax_generations = {generations}\npredictive_draws = 5\n\
+             statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+             cases = [\"{}\"]\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+            history.join("serbia-kosovo.record.toml").display()
+        )
+    };
+    let f = write(dir.path(), "c.toml", &text(2));
+    let out = dir.path().join("cal");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "calibrate".to_string(),
+            f.display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+            "-q".into(),
+        ];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let o = run(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+    succeeded(&o);
+    std::fs::write(&f, text(3)).unwrap();
+    let o = run(&args(&["--resume"])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("(it differs in `max_generations` 2 in the state, 3 now;"),
+        "{err}"
+    );
+    // A damaged state: its one way out, no dangling "or".
+    let state = out.join("state.json");
+    let damaged = std::fs::read_to_string(&state)
+        .unwrap()
+        .replace("\"distances\"", "\"distancez\"");
+    std::fs::write(&f, text(2)).unwrap();
+    std::fs::write(&state, damaged).unwrap();
+    let o = run(&args(&["--resume"])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "the state file is damaged (distances); it cannot be resumed: leave out --resume"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("damaged (distances); or "), "{err}");
+}
+
+/// The 90% interval over uncertain parameters of a nested run holds run noise too when each
+/// draw has few runs (20 runs a draw gave non-state violence [90.0%, 100.0%] with 0% of its
+/// variance from the parameters), though the table said "more runs do not narrow it"; and
+/// one draw printed a point for it. An interval whose spread is less than half the
+/// parameters' is now marked `*` with a note, and one draw's is undefined. The marks are
+/// recomputed from the per-draw probabilities of the JSON: the share of their variance over
+/// draws that exceeds the runs' binomial noise (sum of p (1 - p) / (R - 1) over draws, / D).
+#[test]
+fn a_nested_interval_that_is_mostly_run_noise_is_marked_and_one_draws_is_undefined() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = common::root().join("scenarios/western-balkans-2024.toml");
+    let post = write(
+        dir.path(),
+        "post.csv",
+        "draw,model.war_cost\n0,0.6\n1,0.8\n2,1.0\n3,1.2\n4,1.4\n5,0.7\n6,0.9\n7,1.1\n",
+    );
+    let args = |draws: &str, extra: &[&str]| {
+        let mut a: Vec<String> = [
+            "run",
+            baseline.to_str().unwrap(),
+            "--posterior",
+            post.to_str().unwrap(),
+            "--draws",
+            draws,
+            "--runs",
+            "20",
+            "-q",
+            "--no-attribution",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let go = |a: Vec<String>| {
+        let o = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        succeeded(&o);
+        stdout(&o)
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&go(args("8", &["--format", "json"]))).unwrap();
+    let table = go(args("8", &[]));
+    let mut any = false;
+    for (o, e) in json["outcomes"].as_array().unwrap().iter().zip([
+        "crisis opportunity (context)",
+        "threat (MID level >= 2)",
+        "display of force (MID >= 3)",
+        "use of force (MID >= 4)",
+        "war (MID 5)",
+        "deterrence held (no force)",
+        "non-state violence (not MID)",
+    ]) {
+        let p: Vec<f64> = o["per_draw"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        let d = p.len() as f64;
+        let mean = p.iter().sum::<f64>() / d;
+        let var = p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (d - 1.0);
+        let noise = p.iter().map(|x| x * (1.0 - x) / 19.0).sum::<f64>() / d;
+        let share = if var > 0.0 {
+            ((var - noise) / var).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let spread = p.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+            > p.iter().cloned().fold(f64::INFINITY, f64::min);
+        let marked = spread && share < 0.5;
+        any |= marked;
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(e))
+            .unwrap_or_else(|| panic!("{e}: {table}"));
+        assert_eq!(
+            line.contains("] *"),
+            marked,
+            "{e} (share {share:.3}): {line}"
+        );
+    }
+    assert!(
+        any,
+        "no interval was mostly noise at 20 runs a draw: {table}"
+    );
+    assert!(
+        table.contains("at 20 runs a draw it is mostly run-to-run noise"),
+        "{table}"
+    );
+
+    let one = go(args("1", &[]));
+    let line = one.lines().find(|l| l.starts_with("use of force")).unwrap();
+    assert!(line.contains("undefined (one draw)"), "{one}");
+}

@@ -956,6 +956,62 @@ pub fn parse_posterior(path: &Path, text: &str) -> Result<Posterior, crate::scen
                 .with_help(Some(DRAWS_NEED.into())),
         )
     })?;
+    // Another kind of file given for a file of draws: another file of `deter calibrate`
+    // (its first line names it), a page, a JSON file. Said as what it is, at its first line
+    // (it got the faults of its cells: "expected a number, found inf", "the cells are in
+    // quotes", "2 cells, the header has 1").
+    let first = text.lines().next().unwrap_or("");
+    let other_kind = match first.strip_prefix("# deter calibrate: ") {
+        Some(kind) if !kind.starts_with("posterior") => {
+            Some(format!("the calibration's {} file", kind.trim()))
+        }
+        Some(_) => None,
+        None => match text.trim_start().chars().next() {
+            Some('<') => Some("an HTML page".to_string()),
+            Some('{') => Some("a JSON file".to_string()),
+            _ => None,
+        },
+    };
+    if let Some(kind) = other_kind {
+        let (n, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| !l.trim().is_empty())
+            .unwrap_or((0, first));
+        return Err(fault(
+            crate::scenario::input::csv_line(
+                &name,
+                n + 1,
+                line,
+                format!("expected a file of draws (a posterior.csv of deter calibrate), found {kind}"),
+            )
+            .with_help(Some(
+                "give the posterior.csv that deter calibrate writes beside it, or a file of draws \
+                 `draw,PATH...,weight` (docs/CALIBRATION.md)"
+                    .into(),
+            )),
+        ));
+    }
+    // Cells separated by another character than a comma (a spreadsheet in a European
+    // locale writes `;`): said at the header, with the way to write commas.
+    if !header.contains(',')
+        && let Some(sep) = [';', '\t', '|'].into_iter().find(|c| header.contains(*c))
+    {
+        let shown_sep = if sep == '\t' { "a tab".to_string() } else { format!("`{sep}`") };
+        return Err(fault(
+            crate::scenario::input::csv_line(
+                &name,
+                hl + 1,
+                header,
+                format!("expected cells separated by commas, found them separated by {shown_sep}"),
+            )
+            .with_help(Some(
+                "a file of draws is CSV with commas: export it as \"CSV (comma-separated)\" (a \
+                 spreadsheet set to a European locale writes `;`)"
+                    .into(),
+            )),
+        ));
+    }
     let cols: Vec<&str> = header.split(',').map(str::trim).collect();
     // R's write.csv quotes every column name: said so, with the way to write it plain.
     if header.contains('"') {
@@ -1731,7 +1787,7 @@ pub fn table(n: &Nested, scenario: &str, source: &str, years: u32, timing: &str)
             vec![
                 e.label.to_string(),
                 pct(o.mean),
-                pct_interval(o.q05, o.q95),
+                parameter_interval_cell(n.draws, noisy(o.q05, o.q95, o.parametric_share), pct_interval(o.q05, o.q95)),
                 mean_interval_cell(
                     interval95(o.mean, o.se_mean).map(|(lo, hi)| (lo.max(0.0), hi.min(1.0))),
                     o.se_mean,
@@ -1765,12 +1821,75 @@ pub fn table(n: &Nested, scenario: &str, source: &str, years: u32, timing: &str)
     ));
     out.push_str(
         "\nThe 90% interval over uncertain parameters is what we don't know (the spread of the \
-         probability across parameter draws: more runs do not narrow it); the 95% interval of the \
-         mean is the error of the mean from only D parameter draws and R runs each (more draws \
-         narrow it).\n",
+         probability across parameter draws: once each draw has runs enough, more runs do not \
+         narrow it); the 95% interval of the mean is the error of the mean from only D parameter \
+         draws and R runs each (more draws narrow it).\n",
     );
+    out.push_str(&noise_note(
+        n.outcomes
+            .iter()
+            .map(|o| noisy(o.q05, o.q95, o.parametric_share)),
+        n.runs_per_draw,
+    ));
     out.push_str(&horizon_words(years));
     out
+}
+
+/// Below this share of the spread across draws from the parameters, the 90% interval over
+/// uncertain parameters is said to be mostly run-to-run noise (marked `*`).
+const NOISY_PARAMETRIC_SHARE: f64 = 0.5;
+
+/// Whether a 90% interval over uncertain parameters `[q05, q95]` that has a width is mostly
+/// run noise: less than half of the variance across draws is the parameters'. A point (every
+/// draw gave the same value, share 0 by convention) is not.
+fn noisy(q05: f64, q95: f64, parametric_share: f64) -> bool {
+    q95 > q05 && parametric_share < NOISY_PARAMETRIC_SHARE
+}
+
+/// A cell of the 90% interval over uncertain parameters: undefined for one draw (no spread
+/// to take quantiles of: it printed a point), marked `*` when it is mostly run noise
+/// ([`noisy`], [`noise_note`]).
+fn parameter_interval_cell(draws: u64, noisy: bool, interval: String) -> String {
+    if draws < 2 {
+        "undefined (one draw)".into()
+    } else if noisy {
+        format!("{interval} *")
+    } else {
+        interval
+    }
+}
+
+/// The note under a nested table whose 90% intervals over uncertain parameters are marked as
+/// mostly run noise (a trial's 20 runs a draw gave non-state violence [90.0%, 100.0%] with
+/// 0% of its variance from the parameters, [95.8%, 97.5%] at 2,000): empty when none is.
+fn noise_note(mut noisy: impl Iterator<Item = bool>, runs_per_draw: u64) -> String {
+    if !noisy.any(|n| n) {
+        return String::new();
+    }
+    format!(
+        "* Less than half of this interval's spread comes from the parameters (share of variance \
+         from parameters below 50%): at {} a draw it is mostly run-to-run noise, wider than what \
+         we don't know; more runs per draw narrow it.\n",
+        crate::report::table::count(runs_per_draw, "run", "runs")
+    )
+}
+
+/// The share of the variance of per-draw values `p` (over draws) that is not run noise, given
+/// `mc_error`, the standard error of their mean from the runs alone: (var - D mc_error^2) /
+/// var, clamped to [0, 1]; 0 when the values do not vary (as [`summarise`] computes it for a
+/// probability).
+fn parametric_share_of(p: &[f64], mc_error: f64) -> f64 {
+    let d = p.len() as f64;
+    if p.len() < 2 {
+        return 0.0;
+    }
+    let mean = p.iter().sum::<f64>() / d;
+    let var = p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (d - 1.0);
+    if var > 0.0 {
+        ((var - d * mc_error * mc_error) / var).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]
@@ -1970,7 +2089,11 @@ pub fn compare_table(
                 pct(e.mean_a),
                 pct(e.mean_b),
                 format!("{} pp", pts(e.mean)),
-                pts_interval(e.q05, e.q95),
+                parameter_interval_cell(
+                    c.draws,
+                    noisy(e.q05, e.q95, parametric_share_of(p, e.mc_error)),
+                    pts_interval(e.q05, e.q95),
+                ),
                 mean_interval_cell(interval95(e.mean, e.se_mean), e.se_mean, p, pts_interval),
                 pct(e.p_b_lower),
             ]
@@ -2013,6 +2136,13 @@ pub fn compare_table(
     out.push_str(&format!(
         "\nB - A in percentage points (pp). The 90% interval over uncertain parameters is what we don't \
          know; the 95% interval of the mean is the error from only D draws and R runs (more draws narrow it). For {held} a higher B is better.\n",
+    ));
+    out.push_str(&noise_note(
+        c.effects
+            .iter()
+            .zip(&c.per_draw)
+            .map(|(e, p)| noisy(e.q05, e.q95, parametric_share_of(p, e.mc_error))),
+        c.runs_per_draw,
     ));
     out.push_str(&horizon_words(years));
     out

@@ -429,7 +429,9 @@ fn legend() -> Markup {
         p {
             "Two kinds of interval, in plain words. The " b { "90% interval over uncertain parameters" }
             " is the range of the answer across what we don't know (the 5% and 95% \
-             quantiles over parameter draws): more runs do not narrow it. The "
+             quantiles over parameter draws): once each draw has runs enough, more runs do not \
+             narrow it (where the share of variance from parameters is below half, it is mostly \
+             run-to-run noise, and more runs per draw do narrow it). The "
             b { "95% interval of the mean" }
             " is the error of the mean from having only D parameter draws and R runs each \
              (sd of the per-draw values / sqrt(D)): more draws narrow it; it is the point of the mean, \

@@ -161,12 +161,40 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
         || v["engine_version"] != prov.engine_version.as_str()
         || v["settings"]["seed"].as_u64() != Some(settings.seed)
     {
-        return Err(
+        // What the state says of itself that differs from this calibration, where it can
+        // say it: its settings and engine version (a record's or scenario's text is known
+        // only by its hash).
+        let now = serde_json::json!({
+            "particles": settings.particles, "max_generations": settings.max_generations,
+            "quantile": settings.quantile, "min_acceptance": settings.min_acceptance,
+            "target_tolerance": settings.target_tolerance,
+            "max_attempts_per_particle": settings.max_attempts_per_particle,
+            "seed": settings.seed,
+        });
+        let mut differs: Vec<String> = now
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, x)| v["settings"][k.as_str()] != **x)
+            .map(|(k, x)| format!("`{k}` {} in the state, {x} now", v["settings"][k.as_str()]))
+            .collect();
+        if v["engine_version"] != prov.engine_version.as_str() {
+            differs.push(format!(
+                "engine version {} in the state, {} now",
+                v["engine_version"], prov.engine_version
+            ));
+        }
+        let which = if differs.is_empty() {
+            String::new()
+        } else {
+            format!(" (it differs in {}; a finished calibration cannot be extended: its \
+                      settings are part of what it is)", differs.join(", "))
+        };
+        return Err(format!(
             "the state belongs to another calibration (its file, a record or case scenario, \
-             or the fixed values of `set` and --set), seed or engine version: resume with \
-             the same file, --set values and seed, or remove it to start afresh"
-                .into(),
-        );
+             or the fixed values of `set` and --set), seed or engine version{which}: resume \
+             with the same file, --set values and seed, or remove it to start afresh"
+        ));
     }
     let d = v["d"].as_u64().ok_or_else(|| bad("d"))? as usize;
     let mut history = Vec::new();

@@ -365,7 +365,14 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         }
         let text = String::from_utf8_lossy(&bytes);
         output::parse_state(&text, &prov, &cal.settings).map_err(|m| {
-            // Which file: the directory may hold several calibrations' states over time.
+            // Which file: the directory may hold several calibrations' states over time. A
+            // state of another calibration is told how to resume it first, so the way afresh
+            // is the other one ("or ..."); a damaged one has no other ("or" led nowhere).
+            let afresh = if m.contains(": resume with") {
+                afresh.to_string()
+            } else {
+                format!("it cannot be resumed: {}", afresh.trim_start_matches("or "))
+            };
             CliError::Usage(format!(
                 "--resume: `{}`: {m}; {afresh}",
                 state_path.display()

@@ -693,6 +693,16 @@ impl ParamRef {
 /// enough. Every candidate equally close to the best is listed, in the candidates' order,
 /// joined so that the callers' "did you mean `{s}`?" reads "did you mean `HRV` or `SRB`?".
 pub fn closest(word: &str, candidates: &[String]) -> Option<String> {
+    // A word that differs only in case is that candidate, however short (`aze` for `AZE`
+    // scores 0 by edit distance).
+    let folded = word.to_lowercase();
+    let same_but_case: Vec<&String> = candidates
+        .iter()
+        .filter(|c| c.to_lowercase() == folded)
+        .collect();
+    if let [one] = same_but_case.as_slice() {
+        return Some((*one).clone());
+    }
     let scored: Vec<(f64, &String)> = candidates
         .iter()
         .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))

@@ -667,13 +667,41 @@ impl<'a> Reader<'a> {
         s: &Scenario,
         countries_only: bool,
     ) -> Option<Actor> {
+        // A country's or power's name given for its id (`Հայաստան` for `ARM`), whether or
+        // not it could be an id: pointed to the id.
+        let named = |word: &str| {
+            let word = word.to_lowercase();
+            s.countries
+                .iter()
+                .map(|c| (&c.name, &c.id))
+                .chain(
+                    s.powers
+                        .iter()
+                        .filter(|_| !countries_only)
+                        .map(|p| (&p.name, &p.id)),
+                )
+                .find(|(name, id)| !name.is_empty() && name.to_lowercase() == word && **id != word)
+                .map(|(_, id)| id.clone())
+        };
+        if let Some(word) = v.get_ref().as_str()
+            && s.actor(word).is_none()
+            && let Some(i) = named(word)
+        {
+            let what = if countries_only { "country" } else { "country or power" };
+            self.error(v.span(), path, format!("expected a {what} id, found `{word}`, a name"))
+                .help = Some(format!("`{word}` is the name of `{i}`: refer to it by its id, `{i}`"));
+            return None;
+        }
         let id = self.id(v, path)?;
         let found = if countries_only {
             s.country_index(&id).map(Actor::Country)
         } else {
             s.actor(&id)
         };
-        if found.is_none() {
+        // Without any country read (none given, or `country` refused: over the limit of
+        // entries, not an array of tables) that fault is reported at `country`: every id
+        // would be unknown for that one reason (10,002 countries gave 10,002 more errors).
+        if found.is_none() && !s.countries.is_empty() {
             let mut ids: Vec<String> = s.countries.iter().map(|c| c.id.clone()).collect();
             if !countries_only {
                 ids.extend(s.powers.iter().map(|p| p.id.clone()));
