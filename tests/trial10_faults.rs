@@ -604,3 +604,37 @@ fn a_nested_interval_that_is_mostly_run_noise_is_marked_and_one_draws_is_undefin
     let line = one.lines().find(|l| l.starts_with("use of force")).unwrap();
     assert!(line.contains("undefined (one draw)"), "{one}");
 }
+
+/// One country's GDP given in millions beside budgets in billions (a budget of 0.007% of its
+/// GDP) validated without a word; a budget below a ten-thousandth of GDP is now warned of at
+/// the budget (exit 0), with its share recomputed here; a budget of 0 (no armed forces) is not.
+#[test]
+fn a_budget_below_a_ten_thousandth_of_gdp_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    for (budget, gdp, warned) in [
+        (1.7, 24_000.0, true),
+        (0.0, 24_000.0, false),
+        (1.7, 24.0, false),
+    ] {
+        let f = write(
+            dir.path(),
+            "u.toml",
+            &format!(
+                "[scenario]\nname = \"u\"\nstart = \"2025-01\"\nhorizon_years = 2\n\
+                 [[country]]\nid = \"AAA\"\n[country.military]\nbudget = {budget}\n\
+                 [country.economic]\ngdp = {gdp}\n"
+            ),
+        );
+        let o = run(&["validate", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let err = stderr(&o);
+        // 1.7 / 24,000 = 7.083e-5 of GDP: 0.0071% at two significant digits.
+        let says = "country[0].military.budget: implausible currency figures: the defence \
+                    budget 1.7 is 0.0071% of GDP 24000 (below 0.01% of GDP";
+        assert_eq!(
+            err.contains(says),
+            warned,
+            "budget {budget}, gdp {gdp}: {err}"
+        );
+    }
+}

@@ -39,6 +39,13 @@ fn ratio_text(x: f64) -> String {
     }
 }
 
+/// A share far below 1% as a percent with two significant digits: 6.9e-5 -> "0.0069%".
+fn small_percent(x: f64) -> String {
+    let pct = 100.0 * x;
+    let decimals = (1.0 - pct.log10().floor()).clamp(0.0, 20.0) as usize;
+    format!("{pct:.decimals$}%")
+}
+
 /// The commented template that `deter init` writes.
 pub const TEMPLATE: &str = include_str!("template.toml");
 
@@ -1494,6 +1501,26 @@ impl<'a> Reader<'a> {
             )
             .help = Some(
                 "a factor like 1000 suggests a partial change of unit (millions for billions): give every currency figure of the scenario in its `currency` unit".into(),
+            );
+        }
+        // A budget that is not zero but below a ten-thousandth of GDP (a trial's GDP given in
+        // millions beside a budget in billions: 0.007%): smaller than any country's that
+        // keeps armed forces (the smallest, Iceland's coast guard and Mauritius's, are about
+        // 0.1-0.2% of GDP: SIPRI Military Expenditure Database).
+        if budget.is_finite() && gdp.is_finite() && budget > 0.0 && budget < 1e-4 * gdp {
+            let at = sub("military", "budget").unwrap_or_else(|| span.clone());
+            self.warn(
+                at,
+                &format!("{path}.military.budget"),
+                format!(
+                    "implausible currency figures: the defence budget {} is {} of GDP {} (below 0.01% of GDP, less than any country that keeps armed forces spends)",
+                    fmt_bound(budget),
+                    small_percent(budget / gdp),
+                    fmt_bound(gdp)
+                ),
+            )
+            .help = Some(
+                "a factor like 1000 suggests a partial change of unit (millions for billions): give every currency figure of the scenario in its `currency` unit; a country without armed forces has budget 0".into(),
             );
         }
         if gdp.is_finite() && gdp >= LARGE_GDP {
