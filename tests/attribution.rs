@@ -11,7 +11,9 @@ use deter::outputs::EVENTS;
 use serde_json::Value;
 
 mod common;
-use common::{refused, root, run, stderr, succeeded, without_timing, write};
+use common::{
+    refused, removal_of, root, run, shapley6_by_orders, stderr, succeeded, without_timing, write,
+};
 
 const BUNDLED: &str = "scenarios/western-balkans-2024.toml";
 const KFOR: &str = "tests/data/kfor.toml";
@@ -42,43 +44,6 @@ fn simulated(out: &Output) -> u64 {
         .find_map(|l| l.strip_prefix("deter: simulated "))
         .unwrap_or_else(|| panic!("no run count on stderr: {err}"));
     line.trim_end_matches(" runs").parse().unwrap()
-}
-
-/// The set of levels a variant name removes ("none", "military+economic", "all", ...),
-/// read from the words themselves.
-fn removal_of(name: &str) -> Removal {
-    let has = |l: &str| name == "all" || name.split('+').any(|x| x == l);
-    Removal {
-        military: has("military"),
-        political: has("political"),
-        economic: has("economic"),
-    }
-}
-
-/// Six times the Shapley values of the removal game from variant counts, by averaging the
-/// marginal effect of each level over the 3! orders of removal (not the weights formula the
-/// library uses): `w(R)` = count with the levels in R removed minus the count as is.
-fn shapley6_by_orders(count: &dyn Fn(Removal) -> i64) -> [i64; 3] {
-    let orders = [
-        [0, 1, 2],
-        [0, 2, 1],
-        [1, 0, 2],
-        [1, 2, 0],
-        [2, 0, 1],
-        [2, 1, 0],
-    ];
-    let set = |removed: &[usize]| Removal {
-        military: removed.contains(&0),
-        political: removed.contains(&1),
-        economic: removed.contains(&2),
-    };
-    let mut phi = [0i64; 3];
-    for o in orders {
-        for (j, &i) in o.iter().enumerate() {
-            phi[i] += count(set(&o[..=j])) - count(set(&o[..j]));
-        }
-    }
-    phi
 }
 
 /// The JSON's entity objects with the report's own outcomes for each (region, rivalries).

@@ -3,12 +3,14 @@
 //! `attribution = true` attributes each case's probabilities over the report's predictive
 //! draws, into `attribution.json` and the report; the calibration's own simulations and every
 //! other output are unchanged. The Shapley shares are recomputed here from the eight
-//! variants' counts the file carries (the six orders of removing the three levels).
+//! variants' counts the file carries (the six orders of removing the three levels,
+//! `common::shapley6_by_orders`, as tests/attribution.rs recomputes a run's).
 
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{root, run, stderr, succeeded, write};
+use common::{removal_of, root, run, shapley6_by_orders, stderr, succeeded, write};
+use deter::model::Removal;
 
 fn calibration(dir: &Path, name: &str, key: &str) -> PathBuf {
     let history = root().join("scenarios/history");
@@ -40,43 +42,6 @@ fn calibrate(file: &Path, out: &Path, extra: &[&str]) -> String {
 }
 
 const LEVELS: [&str; 3] = ["military", "political", "economic"];
-
-/// Six times a level's Shapley share, from the counts of runs with the event under each set
-/// of removed levels (bit 0 military, 1 political, 2 economic): the sum over the six orders
-/// of the marginal count of removing it after those before it.
-fn shapley6(count: &dyn Fn(u8) -> i64) -> [i64; 3] {
-    let orders = [
-        [0, 1, 2],
-        [0, 2, 1],
-        [1, 0, 2],
-        [1, 2, 0],
-        [2, 0, 1],
-        [2, 1, 0],
-    ];
-    let mut out = [0i64; 3];
-    for order in orders {
-        let mut removed = 0u8;
-        for l in order {
-            out[l] += count(removed | 1 << l) - count(removed);
-            removed |= 1 << l;
-        }
-    }
-    out
-}
-
-fn variant_key(removed: u8) -> String {
-    if removed == 0 {
-        return "none".into();
-    }
-    if removed == 7 {
-        return "all".into();
-    }
-    (0..3)
-        .filter(|l| removed & 1 << l != 0)
-        .map(|l| LEVELS[l])
-        .collect::<Vec<_>>()
-        .join("+")
-}
 
 #[test]
 fn calibrate_attributes_only_when_asked_and_its_shares_are_the_variants_shapley_values() {
@@ -121,12 +86,15 @@ fn calibrate_attributes_only_when_asked_and_its_shares_are_the_variants_shapley_
         assert_eq!(runs, 40);
         for entity in a["entities"].as_array().unwrap() {
             for (event, x) in entity["events"].as_object().unwrap() {
-                let count = |removed: u8| {
-                    x["variants"][variant_key(removed)]["count"]
-                        .as_i64()
-                        .unwrap()
+                let variants = x["variants"].as_object().unwrap();
+                let count = |rm: Removal| -> i64 {
+                    let name = variants
+                        .keys()
+                        .find(|k| removal_of(k) == rm)
+                        .expect("every removal has a variant");
+                    variants[name]["count"].as_i64().unwrap()
                 };
-                let six = shapley6(&count);
+                let six = shapley6_by_orders(&count);
                 for (l, level) in LEVELS.iter().enumerate() {
                     assert_eq!(
                         x[level]["sum6"].as_i64().unwrap(),
@@ -140,12 +108,9 @@ fn calibrate_attributes_only_when_asked_and_its_shares_are_the_variants_shapley_
                     );
                 }
                 // Efficiency: the shares add up to removing all three, exactly.
-                assert_eq!(
-                    six.iter().sum::<i64>(),
-                    6 * (count(7) - count(0)),
-                    "{event}"
-                );
-                nonzero += usize::from(count(7) != count(0));
+                let (none, all) = (count(Removal::default()), count(Removal::from_bits(7)));
+                assert_eq!(six.iter().sum::<i64>(), 6 * (all - none), "{event}");
+                nonzero += usize::from(all != none);
             }
         }
     }

@@ -439,3 +439,42 @@ pub fn has(doc: &scraper::Html, selector: &str) -> bool {
     let s = scraper::Selector::parse(selector).expect("a valid selector");
     doc.select(&s).next().is_some()
 }
+
+// ---- The attribution's Shapley shares, recomputed ------------------------------------------
+
+/// The set of levels a variant name removes ("none", "military+economic", "all", ...),
+/// read from the words themselves.
+pub fn removal_of(name: &str) -> deter::model::Removal {
+    let has = |l: &str| name == "all" || name.split('+').any(|x| x == l);
+    deter::model::Removal {
+        military: has("military"),
+        political: has("political"),
+        economic: has("economic"),
+    }
+}
+
+/// Six times the Shapley values of the removal game from variant counts, by averaging the
+/// marginal effect of each level over the 3! orders of removal (not the weights formula the
+/// library uses): `w(R)` = count with the levels in R removed minus the count as is.
+pub fn shapley6_by_orders(count: &dyn Fn(deter::model::Removal) -> i64) -> [i64; 3] {
+    let orders = [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ];
+    let set = |removed: &[usize]| deter::model::Removal {
+        military: removed.contains(&0),
+        political: removed.contains(&1),
+        economic: removed.contains(&2),
+    };
+    let mut phi = [0i64; 3];
+    for o in orders {
+        for (j, &i) in o.iter().enumerate() {
+            phi[i] += count(set(&o[..=j])) - count(set(&o[..j]));
+        }
+    }
+    phi
+}
