@@ -356,7 +356,9 @@ fn an_id_in_the_wrong_case_or_a_name_for_an_id_is_pointed_to_the_id() {
         "{err}"
     );
     assert!(
-        err.contains("help: `Հայաստան` is the name of `ARM`: refer to it by its id, `ARM`"),
+        err.contains(
+            "help: `Հայաստան` is the name `Հայաստան` of `ARM`: refer to it by its id, `ARM`"
+        ),
         "{err}"
     );
 }
@@ -602,7 +604,24 @@ fn a_nested_interval_that_is_mostly_run_noise_is_marked_and_one_draws_is_undefin
 
     let one = go(args("1", &[]));
     let line = one.lines().find(|l| l.starts_with("use of force")).unwrap();
-    assert!(line.contains("undefined (one draw)"), "{one}");
+    assert_eq!(line.matches("undefined (one draw)").count(), 2, "{one}");
+    // One draw in JSON: no interval over parameters, no share of variance, and why.
+    let json: serde_json::Value =
+        serde_json::from_str(&go(args("1", &["--format", "json"]))).unwrap();
+    for o in json["outcomes"].as_array().unwrap() {
+        assert!(
+            o["param90_lo"].is_null() && o["param90_hi"].is_null(),
+            "{o}"
+        );
+        assert!(o["parametric_share_of_variance"].is_null(), "{o}");
+        assert!(o["param90_undefined"].is_string(), "{o}");
+    }
+    // The page marks what the table marks, with the note.
+    let page = dir.path().join("n.html");
+    go(args("8", &["--report", page.to_str().unwrap()]));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("] *</td>"), "no mark on the page");
+    assert!(html.contains("at 20 runs a draw it is mostly run-to-run noise"));
 }
 
 /// One country's GDP given in millions beside budgets in billions (a budget of 0.007% of its
@@ -637,4 +656,41 @@ fn a_budget_below_a_ten_thousandth_of_gdp_is_warned_of() {
             "budget {budget}, gdp {gdp}: {err}"
         );
     }
+}
+
+/// `--set` is checked like the same edit in the file, but its currency figures were not: a
+/// budget set below 0.01% (or above half) of GDP was run without a word. They are now warned
+/// of at the `--set` value, and a file's warning that a `--set` mends is no longer said.
+#[test]
+fn a_set_currency_figure_is_checked_as_the_files_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "u.toml",
+        "[scenario]\nname = \"u\"\nstart = \"2025-01\"\nhorizon_years = 2\n\
+         [[country]]\nid = \"AAA\"\n[country.military]\nbudget = 1.7\n\
+         [country.economic]\ngdp = 24000.0\n",
+    );
+    let validate = |set: Option<&str>| {
+        let mut a = vec!["validate", f.to_str().unwrap()];
+        if let Some(s) = set {
+            a.extend(["--set", s]);
+        }
+        let o = run(&a);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stderr(&o)
+    };
+    // The file's own figures: 1.7 of 24,000 is 0.0071%.
+    assert!(validate(None).contains("u.toml:8:10: warning: country[0].military.budget: implausible currency figures: the defence budget 1.7 is 0.0071% of GDP 24000"));
+    // GDP set to 24 mends it: no currency warning left.
+    assert!(!validate(Some("country.AAA.economic.gdp=24")).contains("implausible"));
+    // A budget set to 0.5 (0.0021% of 24,000) and to 20,000 (0.83 times it): at the value.
+    let err = validate(Some("country.AAA.military.budget=0.5"));
+    assert!(err.contains("--set:1:29: warning: country.AAA.military.budget: implausible currency figures: the defence budget 0.5 is 0.0021% of GDP 24000"), "{err}");
+    assert_eq!(err.matches("implausible").count(), 1, "{err}");
+    let err = validate(Some("country.AAA.military.budget=20000"));
+    assert!(
+        err.contains("the defence budget 20000 is 0.83 times GDP 24000 (above half of GDP"),
+        "{err}"
+    );
 }

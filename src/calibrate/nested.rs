@@ -1794,7 +1794,7 @@ pub fn table(n: &Nested, scenario: &str, source: &str, years: u32, timing: &str)
                     p,
                     pct_interval,
                 ),
-                format!("{}%", crate::report::percent(o.parametric_share, 0)),
+                share_cell(n.draws, o.parametric_share),
             ]
         })
         .collect();
@@ -1842,14 +1842,14 @@ const NOISY_PARAMETRIC_SHARE: f64 = 0.5;
 /// Whether a 90% interval over uncertain parameters `[q05, q95]` that has a width is mostly
 /// run noise: less than half of the variance across draws is the parameters'. A point (every
 /// draw gave the same value, share 0 by convention) is not.
-fn noisy(q05: f64, q95: f64, parametric_share: f64) -> bool {
+pub(crate) fn noisy(q05: f64, q95: f64, parametric_share: f64) -> bool {
     q95 > q05 && parametric_share < NOISY_PARAMETRIC_SHARE
 }
 
 /// A cell of the 90% interval over uncertain parameters: undefined for one draw (no spread
 /// to take quantiles of: it printed a point), marked `*` when it is mostly run noise
 /// ([`noisy`], [`noise_note`]).
-fn parameter_interval_cell(draws: u64, noisy: bool, interval: String) -> String {
+pub(crate) fn parameter_interval_cell(draws: u64, noisy: bool, interval: String) -> String {
     if draws < 2 {
         "undefined (one draw)".into()
     } else if noisy {
@@ -1859,10 +1859,20 @@ fn parameter_interval_cell(draws: u64, noisy: bool, interval: String) -> String 
     }
 }
 
+/// A cell of the share of variance from parameters: undefined for one draw (no variance over
+/// draws: it printed 0%).
+pub(crate) fn share_cell(draws: u64, parametric_share: f64) -> String {
+    if draws < 2 {
+        "undefined (one draw)".into()
+    } else {
+        format!("{}%", crate::report::percent(parametric_share, 0))
+    }
+}
+
 /// The note under a nested table whose 90% intervals over uncertain parameters are marked as
 /// mostly run noise (a trial's 20 runs a draw gave non-state violence [90.0%, 100.0%] with
 /// 0% of its variance from the parameters, [95.8%, 97.5%] at 2,000): empty when none is.
-fn noise_note(mut noisy: impl Iterator<Item = bool>, runs_per_draw: u64) -> String {
+pub(crate) fn noise_note(mut noisy: impl Iterator<Item = bool>, runs_per_draw: u64) -> String {
     if !noisy.any(|n| n) {
         return String::new();
     }
@@ -1878,7 +1888,7 @@ fn noise_note(mut noisy: impl Iterator<Item = bool>, runs_per_draw: u64) -> Stri
 /// `mc_error`, the standard error of their mean from the runs alone: (var - D mc_error^2) /
 /// var, clamped to [0, 1]; 0 when the values do not vary (as [`summarise`] computes it for a
 /// probability).
-fn parametric_share_of(p: &[f64], mc_error: f64) -> f64 {
+pub(crate) fn parametric_share_of(p: &[f64], mc_error: f64) -> f64 {
     let d = p.len() as f64;
     if p.len() < 2 {
         return 0.0;

@@ -81,17 +81,21 @@ pub fn json(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
         .zip(&n.per_draw)
         .map(|(o, p)| {
             let ci = mc95(o);
+            // One draw has no spread over parameters: its 90% interval and its share of
+            // variance are undefined (null), not a point and 0.
+            let over = |x: f64| if n.draws >= 2 { serde_json::json!(x) } else { serde_json::Value::Null };
             serde_json::json!({
                 "outcome": o.outcome,
                 "mean": o.mean,
-                "param90_lo": o.q05,
-                "param90_hi": o.q95,
+                "param90_lo": over(o.q05),
+                "param90_hi": over(o.q95),
+                "param90_undefined": if n.draws >= 2 { serde_json::Value::Null } else { serde_json::json!(ONE_DRAW) },
                 "mc_error": o.mc_error,
                 "se_mean": opt(o.se_mean),
                 "mc95_lo": opt(ci.map(|c| c.0)),
                 "mc95_hi": opt(ci.map(|c| c.1)),
                 "mc95_undefined": if ci.is_none() { serde_json::json!(super::nested::undefined_reason(p)) } else { serde_json::Value::Null },
-                "parametric_share_of_variance": o.parametric_share,
+                "parametric_share_of_variance": over(o.parametric_share),
                 "per_draw": p,
             })
         })
@@ -136,12 +140,15 @@ pub fn compare_json(
         .iter()
         .zip(&c.per_draw)
         .map(|(e, p)| {
+            let over = |x: f64| if c.draws >= 2 { serde_json::json!(x) } else { serde_json::Value::Null };
             serde_json::json!({
                 "outcome": e.outcome, "mean_a": e.mean_a, "mean_b": e.mean_b,
                 "effect_mean": e.mean,
-                "param90_lo": e.q05,
-                "param90_hi": e.q95,
+                "param90_lo": over(e.q05),
+                "param90_hi": over(e.q95),
+                "param90_undefined": if c.draws >= 2 { serde_json::Value::Null } else { serde_json::json!(ONE_DRAW) },
                 "mc_error": e.mc_error,
+                "parametric_share_of_variance": over(super::nested::parametric_share_of(p, e.mc_error)),
                 "se_mean": opt(e.se_mean),
                 "mc95_lo": opt(super::nested::interval95(e.mean, e.se_mean).map(|c| c.0)),
                 "mc95_hi": opt(super::nested::interval95(e.mean, e.se_mean).map(|c| c.1)),
@@ -305,15 +312,16 @@ pub fn csv(n: &Nested, file: &str, scenario: &str) -> Vec<u8> {
     r.policies(scenario, &n.policies, "");
     for o in &n.outcomes {
         let ci = mc95(o);
+        let over = |x: f64| (n.draws >= 2).then_some(x);
         for (stat, v) in [
             ("mean", Some(o.mean)),
-            ("param90_lo", Some(o.q05)),
-            ("param90_hi", Some(o.q95)),
+            ("param90_lo", over(o.q05)),
+            ("param90_hi", over(o.q95)),
             ("mc_error", Some(o.mc_error)),
             ("se_mean", o.se_mean),
             ("mc95_lo", ci.map(|c| c.0)),
             ("mc95_hi", ci.map(|c| c.1)),
-            ("parametric_share", Some(o.parametric_share)),
+            ("parametric_share", over(o.parametric_share)),
         ] {
             r.opt_row(scenario, "region", o.outcome, stat, v);
         }
@@ -337,15 +345,22 @@ pub fn compare_csv(c: &NestedComparison, files: &str, a: &str, b: &str) -> Vec<u
     r.row(&name, "scenario", "horizon_years", "value", f64::from(c.horizon_years));
     r.policies(&name, &c.policies[0], "_a");
     r.policies(&name, &c.policies[1], "_b");
+    let p_of = |outcome: &str| -> &[f64] {
+        let k = c.effects.iter().position(|e| e.outcome == outcome).unwrap_or(0);
+        &c.per_draw[k]
+    };
     for e in &c.effects {
         let ci = super::nested::interval95(e.mean, e.se_mean);
+        let over = |x: f64| (c.draws >= 2).then_some(x);
+        let share = over(super::nested::parametric_share_of(p_of(e.outcome), e.mc_error));
         for (stat, v) in [
             ("mean_a", Some(e.mean_a)),
             ("mean_b", Some(e.mean_b)),
             ("effect_mean", Some(e.mean)),
-            ("param90_lo", Some(e.q05)),
-            ("param90_hi", Some(e.q95)),
+            ("param90_lo", over(e.q05)),
+            ("param90_hi", over(e.q95)),
             ("mc_error", Some(e.mc_error)),
+            ("parametric_share", share),
             ("se_mean", e.se_mean),
             ("mc95_lo", ci.map(|c| c.0)),
             ("mc95_hi", ci.map(|c| c.1)),
@@ -497,20 +512,35 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
                     tr {
                         td { (e.label) }
                         td class="n" data-v=(o.mean) { (pct(o.mean)) }
-                        td class="n" { (super::nested::pct_interval(o.q05, o.q95)) }
+                        td class="n" {
+                            (super::nested::parameter_interval_cell(
+                                n.draws,
+                                super::nested::noisy(o.q05, o.q95, o.parametric_share),
+                                super::nested::pct_interval(o.q05, o.q95),
+                            ))
+                        }
                         td class="n" {
                             (super::nested::mean_interval_cell(mc95(o), o.se_mean, p, super::nested::pct_interval))
                         }
-                        td class="n" { (format!("{}%", crate::report::percent(o.parametric_share, 0))) }
+                        td class="n" { (super::nested::share_cell(n.draws, o.parametric_share)) }
                     }
                 }
             }
         }
+        @let note = super::nested::noise_note(
+            n.outcomes.iter().map(|o| super::nested::noisy(o.q05, o.q95, o.parametric_share)),
+            n.runs_per_draw,
+        );
+        @if !note.is_empty() { p class="note" { (note.trim_end()) } }
         (strips("Probability of each outcome, per parameter draw", &rows, 0.0, 1.0, "%"))
         (draws_table(&n.parameters))
     };
     page(&format!("{scenario}: nested Monte Carlo"), body)
 }
+
+/// Why a nested run's 90% interval over uncertain parameters (and its share of variance) is
+/// null: one draw has no spread over parameters.
+const ONE_DRAW: &str = "one parameter draw: no spread over parameters to take quantiles of";
 
 #[cfg(feature = "html")]
 /// A self-contained HTML page of a paired nested comparison.
@@ -581,7 +611,13 @@ pub fn compare_html(
                         td class="n" { (pct(e.mean_a)) }
                         td class="n" { (pct(e.mean_b)) }
                         td class="n" data-v=(e.mean) { (pts(e.mean)) " pp" }
-                        td class="n" { (super::nested::pts_interval(e.q05, e.q95)) }
+                        td class="n" {
+                            (super::nested::parameter_interval_cell(
+                                c.draws,
+                                super::nested::noisy(e.q05, e.q95, super::nested::parametric_share_of(p, e.mc_error)),
+                                super::nested::pts_interval(e.q05, e.q95),
+                            ))
+                        }
                         td class="n" {
                             (super::nested::mean_interval_cell(super::nested::interval95(e.mean, e.se_mean), e.se_mean, p, super::nested::pts_interval))
                         }
@@ -590,6 +626,13 @@ pub fn compare_html(
                 }
             }
         }
+        @let note = super::nested::noise_note(
+            c.effects.iter().zip(&c.per_draw).map(|(e, p)| {
+                super::nested::noisy(e.q05, e.q95, super::nested::parametric_share_of(p, e.mc_error))
+            }),
+            c.runs_per_draw,
+        );
+        @if !note.is_empty() { p class="note" { (note.trim_end()) } }
         (strips(
             "Effect B - A on each outcome, per parameter draw (percentage points)",
             &rows,

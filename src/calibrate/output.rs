@@ -359,6 +359,12 @@ pub const ATTRIBUTION_SWITCH: &str = "off by default in calibrate; `attribution 
      predictive draws (one run a draw, 8 simulations a run: the run itself and 7 \
      level-removal variants; the calibration's own simulations never attribute)";
 
+/// The `cost` of an attribution a calibration wrote (it is on).
+pub const ATTRIBUTION_ON: &str = "on for this calibration (--attribution or `attribution = \
+     true`; off by default in calibrate): the report's predictive draws only, one run a draw, \
+     8 simulations a run (the run itself and 7 level-removal variants); the calibration's own \
+     simulations never attribute";
+
 /// Each case's attribution over the predictive draws (`runs` of them, one run each): the
 /// Shapley attribution of every probability over the case's horizon to the defenders' three
 /// levels ([`crate::report::attribution::AttributionOut`]), `None` for a case without a tally.
@@ -374,7 +380,7 @@ pub fn case_attributions(
             t.as_ref().map(|t| {
                 let ids: Vec<&str> = case.scenario.rivalries.iter().map(|r| r.id.as_str()).collect();
                 let mut a = crate::report::attribution::AttributionOut::build(t, runs, &ids);
-                a.cost = ATTRIBUTION_SWITCH;
+                a.cost = ATTRIBUTION_ON;
                 a
             })
         })

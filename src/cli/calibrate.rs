@@ -403,6 +403,16 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         Ok(())
     };
     let mut stale_removed = false;
+    // An attribution.json beside this calibration's outputs that it will not write is removed
+    // with the other stale outputs: said, not done in silence.
+    let stale_attribution = args.out.join("attribution.json");
+    if !cal.attribution && !args.quiet && stale_attribution.exists() {
+        note!(
+            "`{}` is removed: this calibration does not attribute (add --attribution to write it \
+             again)",
+            stale_attribution.display()
+        );
+    }
     let started = Instant::now();
     // What the state held before this process: its time covers only what it adds.
     let (generations_before, simulations_before) = (state.history.len(), state.simulations());
@@ -496,9 +506,12 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         output::predictive(&cal, &pop, m, cal.settings.seed, &CANCEL)
     });
     let Ok((pred, yearly, tallies)) = predicted else {
+        // The command to run, as after an interrupted generation: with the flags that shape
+        // the report (`--attribution`), which "run again with --resume" lost.
         return Err(CliError::InterruptedPartial(format!(
-            "the posterior is in `{}`; the report was not written: run again with --resume to write it",
-            args.out.join("posterior.csv").display()
+            "the posterior is in `{}`; the report was not written: run `{}` to write it",
+            args.out.join("posterior.csv").display(),
+            resume_command(args)
         )));
     };
     let attributions = output::case_attributions(&cal, &tallies, m as u64);
@@ -523,15 +536,18 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         // A resumed calibration's time is this process's: said of what this process did,
         // beside the whole calibration's count (it said all generations' simulations "in"
         // the resumed session's seconds).
+        // The time covers the report's predictive check too (its draws are no simulations of
+        // the calibration's count): said, so the rate is not read from it.
         let work = if generations_before == 0 {
             format!(
-                "{} in {:.1} s",
+                "{} in {:.1} s, the report's predictive check included",
                 sims(state.simulations()),
                 started.elapsed().as_secs_f64()
             )
         } else {
             format!(
-                "{} in all; this session, resumed after {} generation{}, {} in {:.1} s",
+                "{} in all; this session, resumed after {} generation{}, {} in {:.1} s, the \
+                 report's predictive check included",
                 sims(state.simulations()),
                 generations_before,
                 if generations_before == 1 { "" } else { "s" },

@@ -315,9 +315,21 @@ fn changes_line(changes: &[crate::scenario::diff::Change]) -> String {
                 entities, policies and parameter values)\n"
             .into();
     }
-    let side = |v: &serde_json::Value| match v {
+    // A value as a reader takes it in: a date (a policy's `start`, a decimal year in the
+    // JSON) as its month, a number at four significant digits (the JSON keeps every digit).
+    let side = |what: &str, v: &serde_json::Value| match v {
         serde_json::Value::Null => "absent".to_string(),
         serde_json::Value::String(t) => crate::scenario::printable(t).into_owned(),
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(x) if what.ends_with(".start") && x.is_finite() => {
+                crate::scenario::year_month_of(x).to_string()
+            }
+            Some(x) if x.is_finite() => {
+                let rounded: f64 = format!("{x:.3e}").parse().unwrap_or(x);
+                rounded.to_string()
+            }
+            _ => n.to_string(),
+        },
         other => other.to_string(),
     };
     let mut items: Vec<String> = changes
@@ -327,8 +339,8 @@ fn changes_line(changes: &[crate::scenario::diff::Change]) -> String {
             format!(
                 "{} (A: {}; B: {})",
                 crate::scenario::printable(&ch.what),
-                side(&ch.a),
-                side(&ch.b)
+                side(&ch.what, &ch.a),
+                side(&ch.what, &ch.b)
             )
         })
         .collect();

@@ -21,7 +21,7 @@ pub use params::{
     AllianceParams, DeploymentParams, EconomicParams, FieldSpec, MilitaryParams, ModelParams,
     ParamDefault, PoliticalParams, PowerParams, RivalryParams, markdown_reference,
 };
-pub(crate) use path::closest;
+pub(crate) use path::{closest, year_month_of};
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use path::{OpKind, ParamRef, PathError, PolicyField, SpecOf};
 pub(crate) use read::{SCENARIO_FILE, drop_gated_warnings, gate_of, gate_on};

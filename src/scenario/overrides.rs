@@ -714,6 +714,43 @@ pub fn warnings_with_sets(
     for (texts, origin) in sets {
         added.extend(gated_set_warnings(s, texts, origin));
     }
+    // A country's currency figures a text changes: checked as the file's are, with the
+    // values run, at the last text that changes them (the file's own warnings of that
+    // country's figures no longer hold and are left out).
+    let mut recounted: Vec<usize> = Vec::new();
+    let mut at_text: Vec<(usize, &str, &String)> = Vec::new();
+    for (texts, origin) in sets {
+        for text in texts.iter() {
+            let Some((path, _)) = text.split_once('=') else {
+                continue;
+            };
+            let country = match ParamRef::resolve(path.trim(), s) {
+                Ok(ParamRef::Military { country, .. } | ParamRef::Economic { country, .. }) => country,
+                _ => continue,
+            };
+            at_text.retain(|(c, _, _)| *c != country);
+            at_text.push((country, origin, text));
+            if !recounted.contains(&country) {
+                recounted.push(country);
+            }
+        }
+    }
+    for (country, origin, text) in &at_text {
+        let path = text.split_once('=').map_or("", |(p, _)| p.trim());
+        let at = text.find('=').map_or(0, |i| i + 1);
+        for w in super::read::currency_warnings(&s.countries[*country]) {
+            added.push(
+                Diagnostic::at(origin, text, at..text.len(), path, w.message)
+                    .with_help(Some(w.help.into()))
+                    .warning(),
+            );
+        }
+    }
+    let currency_of_recounted = |d: &Diagnostic| {
+        recounted.iter().any(|c| d.path.starts_with(&format!("country[{c}]."))
+            && (d.message.starts_with("implausible currency figures")
+                || d.message.starts_with("GDP ")))
+    };
     let mut out: Vec<Diagnostic> = warnings
         .0
         .into_iter()
@@ -721,6 +758,7 @@ pub fn warnings_with_sets(
             !redated
                 .iter()
                 .any(|id| d.message.starts_with(&format!("policy `{id}` starts ")))
+                && !currency_of_recounted(d)
         })
         .collect();
     for d in added {

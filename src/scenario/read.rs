@@ -39,6 +39,82 @@ fn ratio_text(x: f64) -> String {
     }
 }
 
+/// A warning of one country's currency figures ([`currency_warnings`]): the figure it is
+/// about (`military.budget`, `economic.gdp`, `military.capability`), its words and help.
+pub(crate) struct CurrencyWarning {
+    pub field: &'static str,
+    pub message: String,
+    pub help: &'static str,
+}
+
+/// The currency figures of one country that are implausible together or too large for the
+/// outputs (a GDP of [`LARGE_GDP`] or more: a large currency unit, whose GDP lost could reach
+/// the clamp of the moments, [`crate::stats::MOMENT_LIMIT`]): a defence budget above half of
+/// GDP (the model caps the budget share at 0.5) or above zero and below 0.01% of it, or a
+/// capability stock more than a thousand times (or less than a thousandth of) its budget.
+/// Each suggests that some figures changed unit (millions for billions) and others did not.
+/// The file's reader says them at the figures, `--set` at its value: one rule, one message.
+pub(crate) fn currency_warnings(c: &Country) -> Vec<CurrencyWarning> {
+    let mut out = Vec::new();
+    let (budget, gdp) = (c.military.budget, c.economic.gdp);
+    if budget.is_finite() && gdp.is_finite() && gdp > 0.0 && budget > 0.5 * gdp {
+        out.push(CurrencyWarning {
+            field: "military.budget",
+            message: format!(
+                "implausible currency figures: the defence budget {} is {} times GDP {} (above half of GDP; the budget share is capped at 0.5)",
+                fmt_bound(budget),
+                ratio_text(budget / gdp),
+                fmt_bound(gdp)
+            ),
+            help: "a factor like 1000 suggests a partial change of unit (millions for billions): give every currency figure of the scenario in its `currency` unit",
+        });
+    }
+    // A budget that is not zero but below a ten-thousandth of GDP (a trial's GDP given in
+    // millions beside a budget in billions: 0.007%): smaller than any country's that keeps
+    // armed forces (the smallest, Iceland's coast guard and Mauritius's, are about 0.1-0.2%
+    // of GDP: SIPRI Military Expenditure Database).
+    if budget.is_finite() && gdp.is_finite() && budget > 0.0 && budget < 1e-4 * gdp {
+        out.push(CurrencyWarning {
+            field: "military.budget",
+            message: format!(
+                "implausible currency figures: the defence budget {} is {} of GDP {} (below 0.01% of GDP, less than any country that keeps armed forces spends)",
+                fmt_bound(budget),
+                small_percent(budget / gdp),
+                fmt_bound(gdp)
+            ),
+            help: "a factor like 1000 suggests a partial change of unit (millions for billions): give every currency figure of the scenario in its `currency` unit; a country without armed forces has budget 0",
+        });
+    }
+    if gdp.is_finite() && gdp >= LARGE_GDP {
+        out.push(CurrencyWarning {
+            field: "economic.gdp",
+            message: format!(
+                "GDP {} is beyond any economy in billions of US dollars or euros: a run's GDP lost is kept only up to {} (2^20) in the `gdp_lost` mean and sd, and up to 1e6 in its quantiles: a larger loss is counted as that much",
+                fmt_bound(gdp),
+                crate::stats::MOMENT_LIMIT as u64
+            ),
+            help: "give the scenario's currency figures in a larger unit (billions of a currency worth more, or trillions), with `currency` naming it: the model's outputs do not depend on the unit",
+        });
+    }
+    let cap = c.military.capability;
+    if c.capability_given && cap.is_finite() && budget.is_finite() && budget > 0.0 && cap > 0.0 {
+        let r = cap / budget;
+        if !(1e-3..=1e3).contains(&r) {
+            out.push(CurrencyWarning {
+                field: "military.capability",
+                message: format!(
+                    "implausible currency figures: the capability stock {} is {} times the defence budget {} (three orders of magnitude or more)",
+                    fmt_bound(cap),
+                    ratio_text(r),
+                    fmt_bound(budget)
+                ),
+                help: "a capability stock is a few years of procurement (default: procurement_efficiency x investment_share x budget / depreciation, about 3 budgets); a factor like 1000 suggests a partial change of unit",
+            });
+        }
+    }
+    out
+}
+
 /// A share far below 1% as a percent with two significant digits: 6.9e-5 -> "0.0069%".
 fn small_percent(x: f64) -> String {
     let pct = 100.0 * x;
@@ -688,15 +764,18 @@ impl<'a> Reader<'a> {
                         .map(|p| (&p.name, &p.id)),
                 )
                 .find(|(name, id)| !name.is_empty() && name.to_lowercase() == word && **id != word)
-                .map(|(_, id)| id.clone())
+                .map(|(name, id)| (name.clone(), id.clone()))
         };
         if let Some(word) = v.get_ref().as_str()
             && s.actor(word).is_none()
-            && let Some(i) = named(word)
+            && let Some((name, i)) = named(word)
         {
             let what = if countries_only { "country" } else { "country or power" };
+            let is = if name == word { "is" } else { "is, but for case," };
             self.error(v.span(), path, format!("expected a {what} id, found `{word}`, a name"))
-                .help = Some(format!("`{word}` is the name of `{i}`: refer to it by its id, `{i}`"));
+                .help = Some(format!(
+                "`{word}` {is} the name `{name}` of `{i}`: refer to it by its id, `{i}`"
+            ));
             return None;
         }
         let id = self.id(v, path)?;
@@ -1475,89 +1554,18 @@ impl<'a> Reader<'a> {
     }
 
     /// Warn about currency figures of one country that are implausible together or too large
-    /// for the outputs (a GDP of [`LARGE_GDP`] or more: a large currency unit, whose GDP
-    /// lost could reach the clamp of the moments, [`crate::stats::MOMENT_LIMIT`]): a defence
-    /// budget above half of GDP (the model caps the budget share at 0.5), or a capability stock
-    /// more than a thousand times (or less than a thousandth of) its budget. Each suggests that
-    /// some figures changed unit (millions for billions) and others did not.
+    /// for the outputs ([`currency_warnings`]), each at the figure it names (the country's
+    /// table when the file does not write it).
     fn check_currency(&mut self, t: &DeTable<'_>, path: &str, span: Range<usize>, c: &Country) {
         let sub = |table: &str, key: &str| -> Option<Range<usize>> {
             let v = lookup(t, table)?;
             let tt = v.get_ref().as_table()?;
             lookup(tt, key).map(|x| x.span())
         };
-        let (budget, gdp) = (c.military.budget, c.economic.gdp);
-        if budget.is_finite() && gdp.is_finite() && gdp > 0.0 && budget > 0.5 * gdp {
-            let at = sub("military", "budget").unwrap_or_else(|| span.clone());
-            self.warn(
-                at,
-                &format!("{path}.military.budget"),
-                format!(
-                    "implausible currency figures: the defence budget {} is {} times GDP {} (above half of GDP; the budget share is capped at 0.5)",
-                    fmt_bound(budget),
-                    ratio_text(budget / gdp),
-                    fmt_bound(gdp)
-                ),
-            )
-            .help = Some(
-                "a factor like 1000 suggests a partial change of unit (millions for billions): give every currency figure of the scenario in its `currency` unit".into(),
-            );
-        }
-        // A budget that is not zero but below a ten-thousandth of GDP (a trial's GDP given in
-        // millions beside a budget in billions: 0.007%): smaller than any country's that
-        // keeps armed forces (the smallest, Iceland's coast guard and Mauritius's, are about
-        // 0.1-0.2% of GDP: SIPRI Military Expenditure Database).
-        if budget.is_finite() && gdp.is_finite() && budget > 0.0 && budget < 1e-4 * gdp {
-            let at = sub("military", "budget").unwrap_or_else(|| span.clone());
-            self.warn(
-                at,
-                &format!("{path}.military.budget"),
-                format!(
-                    "implausible currency figures: the defence budget {} is {} of GDP {} (below 0.01% of GDP, less than any country that keeps armed forces spends)",
-                    fmt_bound(budget),
-                    small_percent(budget / gdp),
-                    fmt_bound(gdp)
-                ),
-            )
-            .help = Some(
-                "a factor like 1000 suggests a partial change of unit (millions for billions): give every currency figure of the scenario in its `currency` unit; a country without armed forces has budget 0".into(),
-            );
-        }
-        if gdp.is_finite() && gdp >= LARGE_GDP {
-            let at = sub("economic", "gdp").unwrap_or_else(|| span.clone());
-            self.warn(
-                at,
-                &format!("{path}.economic.gdp"),
-                format!(
-                    "GDP {} is beyond any economy in billions of US dollars or euros: a run's GDP lost is kept only up to {} (2^20) in the `gdp_lost` mean and sd, and up to 1e6 in its quantiles: a larger loss is counted as that much",
-                    fmt_bound(gdp),
-                    crate::stats::MOMENT_LIMIT as u64
-                ),
-            )
-            .help = Some(
-                "give the scenario's currency figures in a larger unit (billions of a currency worth more, or trillions), with `currency` naming it: the model's outputs do not depend on the unit".into(),
-            );
-        }
-        let cap = c.military.capability;
-        if c.capability_given && cap.is_finite() && budget.is_finite() && budget > 0.0 && cap > 0.0
-        {
-            let r = cap / budget;
-            if !(1e-3..=1e3).contains(&r) {
-                let at = sub("military", "capability").unwrap_or_else(|| span.clone());
-                self.warn(
-                    at,
-                    &format!("{path}.military.capability"),
-                    format!(
-                        "implausible currency figures: the capability stock {} is {} times the defence budget {} (three orders of magnitude or more)",
-                        fmt_bound(cap),
-                        ratio_text(r),
-                        fmt_bound(budget)
-                    ),
-                )
-                .help = Some(
-                    "a capability stock is a few years of procurement (default: procurement_efficiency x investment_share x budget / depreciation, about 3 budgets); a factor like 1000 suggests a partial change of unit".into(),
-                );
-            }
+        for w in currency_warnings(c) {
+            let (table, key) = w.field.split_once('.').expect("a field `table.key`");
+            let at = sub(table, key).unwrap_or_else(|| span.clone());
+            self.warn(at, &format!("{path}.{}", w.field), w.message).help = Some(w.help.into());
         }
     }
 
