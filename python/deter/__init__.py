@@ -922,8 +922,11 @@ class NestedComparison:
         ``mean_b`` (each side's probability averaged over parameter draws, in [0, 1]);
         ``effect_mean`` (B - A averaged over draws); ``param90_lo`` / ``param90_hi`` (the 90%
         interval over uncertain parameters of the effect: the 5% and 95% quantiles of the
-        per-draw effects; more runs do not narrow it); ``mc_error`` (the error of the mean
-        effect from the finite runs per draw alone); ``se_mean`` and ``mc95_lo`` / ``mc95_hi``
+        per-draw effects; once each draw has runs enough, more runs do not narrow it; None,
+        with the reason in ``param90_undefined``, when D = 1); ``mc_error`` (the error of the
+        mean effect from the finite runs per draw alone); ``parametric_share_of_variance``
+        (the share of the variance of the per-draw effects that is not run noise: below 0.5,
+        the 90% interval is mostly run noise; None when D = 1); ``se_mean`` and ``mc95_lo`` / ``mc95_hi``
         (the 95% interval of the mean effect over D draws x R runs: more draws narrow it;
         the point, both equal to ``effect_mean``, when every draw gave the same effect; None,
         with the reason in ``mc95_undefined``, when D = 1);
@@ -948,7 +951,8 @@ class NestedComparison:
         # in the middle), as NestedResult.outcomes orders its columns.
         order = [
             "outcome", "mean_a", "mean_b", "effect_mean", "param90_lo", "param90_hi",
-            "mc_error", "se_mean", "mc95_lo", "mc95_hi", "mc95_undefined",
+            "param90_undefined", "mc_error", "parametric_share_of_variance", "se_mean",
+            "mc95_lo", "mc95_hi", "mc95_undefined",
             "share_of_draws_b_lower", "share_of_draws_b_higher",
         ]
         effects = pd.DataFrame(

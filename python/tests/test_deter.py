@@ -610,7 +610,8 @@ def test_compare_nested_equals_the_cli_json(tmp_path):
     # order: effect_mean, mc95_hi, mc95_lo, ..., outcome in the middle).
     assert list(c.effects.columns) == [
         "outcome", "mean_a", "mean_b", "effect_mean", "param90_lo", "param90_hi",
-        "mc_error", "se_mean", "mc95_lo", "mc95_hi", "mc95_undefined",
+        "param90_undefined", "mc_error", "parametric_share_of_variance", "se_mean",
+        "mc95_lo", "mc95_hi", "mc95_undefined",
         "share_of_draws_b_lower", "share_of_draws_b_higher",
     ]
     assert set(deter.OUTCOMES) <= set(c.effects["outcome"])

@@ -335,7 +335,9 @@ def across_draws(p, R=None, cut=False):
     p = np.asarray(p, float)
     D = p.size
     mean = float(p.mean())
-    out = dict(mean=mean, param90_lo=cq(p, 0.05), param90_hi=cq(p, 0.95))
+    # One draw has no spread over parameters: its param90 (and share of variance) undefined.
+    out = dict(mean=mean, param90_lo=cq(p, 0.05) if D >= 2 else None,
+               param90_hi=cq(p, 0.95) if D >= 2 else None)
     s = sd(p) if D >= 2 else None
     if s is None:
         out.update(se_mean=None, mc95_lo=None, mc95_hi=None)
@@ -350,7 +352,8 @@ def across_draws(p, R=None, cut=False):
         out["mc_error"] = math.sqrt(float((p * (1 - p)).sum()) / (R - 1)) / D
         var = float(p.var(ddof=0 if "sd-population" in WRONG else 1)) if D >= 2 else 0.0
         binom = float((p * (1 - p)).mean()) / (R - 1)
-        out["parametric_share_of_variance"] = (min(max((var - binom) / var, 0.0), 1.0)
+        out["parametric_share_of_variance"] = (None if D < 2 else
+                                               min(max((var - binom) / var, 0.0), 1.0)
                                                if var > 0 else 0.0)
     return out
 
@@ -456,9 +459,17 @@ def check_nested_html(npath, hpath):
         same(f"page {o['outcome']} mean data-v", float(dv.group(1)) if dv else None, w["mean"],
              1e-12, 1e-15)
         ev = o["outcome"]
-        for got, want in ((cells[1], pct1(w["mean"])),
-                          (cells[2], f"[{pct1(w['param90_lo'])}, {pct1(w['param90_hi'])}]"),
-                          (cells[4], f"{round(100 * w['parametric_share_of_variance'])}%")):
+        # OUTPUT.md ("Nested runs"): one draw's interval and share are undefined; an interval
+        # with a width whose share of variance from the parameters is below 0.5 is mostly run
+        # noise and marked `*`.
+        if D < 2:
+            iv = share = "undefined (one draw)"
+        else:
+            iv = f"[{pct1(w['param90_lo'])}, {pct1(w['param90_hi'])}]"
+            if w["param90_hi"] > w["param90_lo"] and w["parametric_share_of_variance"] < 0.5:
+                iv += " *"
+            share = f"{round(100 * w['parametric_share_of_variance'])}%"
+        for got, want in ((cells[1], pct1(w["mean"])), (cells[2], iv), (cells[4], share)):
             N_CHECKS[0] += 1
             if got != want and not ("within" in got and want.startswith("[0.0%")):
                 FAIL.append(f"page {ev}: printed {got!r}, recomputed {want!r}")
