@@ -212,6 +212,7 @@ fn calibrate_refuses_an_input_as_output_before_any_work() {
         "diagnostics.csv",
         "posterior.csv",
         "state.json",
+        "attribution.json",
     ] {
         let out = d.path().join(format!("out-{}", name.replace('.', "-")));
         std::fs::create_dir(&out).unwrap();
