@@ -1676,17 +1676,7 @@ pub fn summarise(outcome: &'static str, p: &[f64], runs: u64) -> OutcomeSummary 
     let w = vec![1.0; p.len()];
     let within: f64 = p.iter().map(|x| x * (1.0 - x)).sum::<f64>() / (runs.max(2) - 1) as f64;
     let mc_error = within.sqrt() / d;
-    let var = if p.len() > 1 {
-        p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (d - 1.0)
-    } else {
-        0.0
-    };
-    let noise = within / d;
-    let parametric_share = if var > 0.0 {
-        ((var - noise) / var).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let parametric_share = share_over_noise(p, within / d);
     OutcomeSummary {
         outcome,
         mean,
@@ -1884,19 +1874,19 @@ pub(crate) fn noise_note(mut noisy: impl Iterator<Item = bool>, runs_per_draw: u
     )
 }
 
-/// The share of the variance of per-draw values `p` (over draws) that is not run noise, given
-/// `mc_error`, the standard error of their mean from the runs alone: (var - D mc_error^2) /
-/// var, clamped to [0, 1]; 0 when the values do not vary (as [`summarise`] computes it for a
-/// probability).
-pub(crate) fn parametric_share_of(p: &[f64], mc_error: f64) -> f64 {
-    let d = p.len() as f64;
+/// The share of the variance of per-draw values `p` (over draws, with D - 1) that is not run
+/// noise, `noise` being the runs' variance of one draw's value averaged over the draws:
+/// (var - noise) / var, clamped to [0, 1]; 0 when the values do not vary or D < 2. A run's
+/// probabilities ([`summarise`]) and a comparison's effects alike.
+fn share_over_noise(p: &[f64], noise: f64) -> f64 {
     if p.len() < 2 {
         return 0.0;
     }
+    let d = p.len() as f64;
     let mean = p.iter().sum::<f64>() / d;
     let var = p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (d - 1.0);
     if var > 0.0 {
-        ((var - d * mc_error * mc_error) / var).clamp(0.0, 1.0)
+        ((var - noise) / var).clamp(0.0, 1.0)
     } else {
         0.0
     }
@@ -1963,6 +1953,9 @@ pub struct EffectSummary {
     /// Standard error of `mean` over the D draws, sd_d(delta_d) / sqrt(D) (draws and runs): 0
     /// when every draw gave the same effect; `None` when D < 2.
     pub se_mean: Option<f64>,
+    /// Share of the variance of the per-draw effects that is not run noise (as a run's
+    /// `parametric_share`): below a half, the 90% interval is mostly run noise.
+    pub parametric_share: f64,
     /// Share of parameter draws in which B's probability is lower than A's.
     pub p_b_lower: f64,
     /// Share of parameter draws in which B's probability is higher than A's.
@@ -2056,6 +2049,7 @@ pub fn compare(
                 q05: super::abc::weighted_quantile(&delta[k], &w, 0.05),
                 q95: super::abc::weighted_quantile(&delta[k], &w, 0.95),
                 mc_error: var[k].sqrt() / dn,
+                parametric_share: share_over_noise(&delta[k], var[k] / dn),
                 se_mean: se_of_mean(&delta[k]),
                 p_b_lower: delta[k].iter().filter(|&&x| x < 0.0).count() as f64 / dn,
                 p_b_higher: delta[k].iter().filter(|&&x| x > 0.0).count() as f64 / dn,
@@ -2101,7 +2095,7 @@ pub fn compare_table(
                 format!("{} pp", pts(e.mean)),
                 parameter_interval_cell(
                     c.draws,
-                    noisy(e.q05, e.q95, parametric_share_of(p, e.mc_error)),
+                    noisy(e.q05, e.q95, e.parametric_share),
                     pts_interval(e.q05, e.q95),
                 ),
                 mean_interval_cell(interval95(e.mean, e.se_mean), e.se_mean, p, pts_interval),
@@ -2150,8 +2144,7 @@ pub fn compare_table(
     out.push_str(&noise_note(
         c.effects
             .iter()
-            .zip(&c.per_draw)
-            .map(|(e, p)| noisy(e.q05, e.q95, parametric_share_of(p, e.mc_error))),
+            .map(|e| noisy(e.q05, e.q95, e.parametric_share)),
         c.runs_per_draw,
     ));
     out.push_str(&horizon_words(years));
@@ -2203,6 +2196,7 @@ mod tiny_interval_tests {
                     q05: s.q05,
                     q95: s.q95,
                     mc_error: s.mc_error,
+                    parametric_share: s.parametric_share,
                     se_mean: s.se_mean,
                     p_b_lower: 0.0,
                     p_b_higher: 1.0,

@@ -148,7 +148,7 @@ pub fn compare_json(
                 "param90_hi": over(e.q95),
                 "param90_undefined": if c.draws >= 2 { serde_json::Value::Null } else { serde_json::json!(ONE_DRAW) },
                 "mc_error": e.mc_error,
-                "parametric_share_of_variance": over(super::nested::parametric_share_of(p, e.mc_error)),
+                "parametric_share_of_variance": over(e.parametric_share),
                 "se_mean": opt(e.se_mean),
                 "mc95_lo": opt(super::nested::interval95(e.mean, e.se_mean).map(|c| c.0)),
                 "mc95_hi": opt(super::nested::interval95(e.mean, e.se_mean).map(|c| c.1)),
@@ -345,14 +345,10 @@ pub fn compare_csv(c: &NestedComparison, files: &str, a: &str, b: &str) -> Vec<u
     r.row(&name, "scenario", "horizon_years", "value", f64::from(c.horizon_years));
     r.policies(&name, &c.policies[0], "_a");
     r.policies(&name, &c.policies[1], "_b");
-    let p_of = |outcome: &str| -> &[f64] {
-        let k = c.effects.iter().position(|e| e.outcome == outcome).unwrap_or(0);
-        &c.per_draw[k]
-    };
     for e in &c.effects {
         let ci = super::nested::interval95(e.mean, e.se_mean);
         let over = |x: f64| (c.draws >= 2).then_some(x);
-        let share = over(super::nested::parametric_share_of(p_of(e.outcome), e.mc_error));
+        let share = over(e.parametric_share);
         for (stat, v) in [
             ("mean_a", Some(e.mean_a)),
             ("mean_b", Some(e.mean_b)),
@@ -614,7 +610,7 @@ pub fn compare_html(
                         td class="n" {
                             (super::nested::parameter_interval_cell(
                                 c.draws,
-                                super::nested::noisy(e.q05, e.q95, super::nested::parametric_share_of(p, e.mc_error)),
+                                super::nested::noisy(e.q05, e.q95, e.parametric_share),
                                 super::nested::pts_interval(e.q05, e.q95),
                             ))
                         }
@@ -627,9 +623,7 @@ pub fn compare_html(
             }
         }
         @let note = super::nested::noise_note(
-            c.effects.iter().zip(&c.per_draw).map(|(e, p)| {
-                super::nested::noisy(e.q05, e.q95, super::nested::parametric_share_of(p, e.mc_error))
-            }),
+            c.effects.iter().map(|e| super::nested::noisy(e.q05, e.q95, e.parametric_share)),
             c.runs_per_draw,
         );
         @if !note.is_empty() { p class="note" { (note.trim_end()) } }

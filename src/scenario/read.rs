@@ -763,7 +763,9 @@ impl<'a> Reader<'a> {
                         .filter(|_| !countries_only)
                         .map(|p| (&p.name, &p.id)),
                 )
-                .find(|(name, id)| !name.is_empty() && name.to_lowercase() == word && **id != word)
+                .find(|(name, id)| {
+                    !name.is_empty() && name.to_lowercase() == word && id.to_lowercase() != word
+                })
                 .map(|(name, id)| (name.clone(), id.clone()))
         };
         if let Some(word) = v.get_ref().as_str()
