@@ -80,11 +80,13 @@ fn runs(c: &Compiled, seed: u64, n: u64) -> Vec<RunRecord> {
 
 /// Issue 12 item 5: a country with no ties, no pact and no rivalry draws on its own streams
 /// only, so every existing rivalry's record is the same to the bit. It is inserted *before*
-/// the others in the file: streams are keyed by id, not by position.
+/// the others in the file: streams are keyed by id, not by position. Its GDP is the largest
+/// of the file: the reference GDP of the model's currency unit (`model::units`) is taken
+/// among the countries the runs simulate, so it is not the island's.
 #[test]
 fn adding_an_unconnected_country_leaves_every_rivalry_byte_identical() {
     let extra = "\n[[country]]\nid = \"ISL\"\nname = \"Island\"\nstatus = \"none\"\n\
-        [country.military]\nbudget = 0.5\n[country.economic]\ngdp = 20.0\n\n";
+        [country.military]\nbudget = 50.0\n[country.economic]\ngdp = 5000.0\n\n";
     let at = BASELINE.find("[[country]]").unwrap();
     let with = format!("{}{}{}", &BASELINE[..at], extra, &BASELINE[at..]);
     // Unpruned: the streams alone make it so (pruning, tests/relevance.rs, drops the island).

@@ -24,7 +24,7 @@ use deter::engine::{RunPlan, Worker};
 use deter::model::crisis::contest_success;
 use deter::model::{Compiled, CrisisOutcome, RivalryRecord};
 use deter::outputs::count;
-use deter::scenario::{self, Actor, ParamRef, Scenario};
+use deter::scenario::{self, Actor, ChangeOp, ParamRef, Scenario};
 use deter::stats::{Z95, wilson};
 use rayon::prelude::*;
 
@@ -596,40 +596,129 @@ fn a_deployment_of_zero_interoperability_changes_nothing_even_sharing_contributo
     );
 }
 
-/// Group 6, units invariance: scaling every currency figure (GDPs, budgets, capabilities of
-/// countries, powers and deployments) by 1024 changes no outcome of any run, to the bit.
-/// A power of two is exact in floating point; other factors give the same results up to
-/// rounding (every capability enters only through ratios, every economic cost through shares
-/// of GDP converted by `stake_gdp_share`).
+/// A figure `x` times the decimal factor `m * 10^e` as an author rewriting the file would
+/// write it: the exact product of the decimal `x` is written as (its shortest round-trip
+/// representation) and the factor, read back as a double. 1000 is `(1, 3)`, 0.92 `(92, -2)`.
+fn times_decimal(x: f64, (m, e): (u128, i32)) -> f64 {
+    let written = format!("{x:e}");
+    let (digits, exponent) = written.split_once('e').unwrap();
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let mantissa: u128 = format!("{whole}{fraction}").parse().unwrap();
+    let exponent = exponent.parse::<i32>().unwrap() - fraction.len() as i32 + e;
+    format!("{}e{exponent}", mantissa * m).parse().unwrap()
+}
+
+/// `s` with every currency figure (GDPs, budgets and given capabilities of countries,
+/// capabilities of powers and deployments, policies' values set or added to one of them)
+/// rescaled by `by`; derived values follow (`Scenario::derive`).
+fn rescaled(s: &Scenario, by: impl Fn(f64) -> f64) -> Scenario {
+    let mut out = s.clone();
+    for c in out.countries.iter_mut() {
+        c.economic.gdp = by(c.economic.gdp);
+        c.military.budget = by(c.military.budget);
+        if c.capability_given {
+            c.military.capability = by(c.military.capability);
+        }
+    }
+    for p in out.powers.iter_mut() {
+        p.params.capability = by(p.params.capability);
+    }
+    for d in out.deployments.iter_mut() {
+        d.params.capability = by(d.params.capability);
+    }
+    let mut policy_figures = 0;
+    for p in out.policies.iter_mut() {
+        for ch in p.changes.iter_mut() {
+            if ch.target.spec().unit.starts_with("currency") {
+                ch.op = match ch.op {
+                    ChangeOp::Set(v) => ChangeOp::Set(by(v)),
+                    ChangeOp::Add(v) => ChangeOp::Add(by(v)),
+                    op => op,
+                };
+                policy_figures += 1;
+            }
+        }
+    }
+    out.derive();
+    eprintln!(
+        "  rescaled {} countries, {} powers, {} deployments, {policy_figures} policy values",
+        out.countries.len(),
+        out.powers.len(),
+        out.deployments.len()
+    );
+    out
+}
+
+/// A rescaling of one currency figure.
+type Rescale = Box<dyn Fn(f64) -> f64>;
+
+/// Every rivalry's whole record of every run of `s`, GDP lost aside (printed exactly, as
+/// Debug prints every f64 by its shortest round-trip form), and the runs' GDP lost summed.
+fn records_and_gdp_lost(s: &Scenario, runs: u64) -> (Vec<String>, f64) {
+    let per_run = simulate_with(s, SEED, runs, |r| {
+        let mut rivalries = r.rivalries.clone();
+        let lost: f64 = rivalries.iter().map(|x| x.gdp_lost).sum();
+        for x in rivalries.iter_mut() {
+            x.gdp_lost = 0.0;
+        }
+        (format!("{rivalries:?}"), lost)
+    });
+    let lost = per_run.iter().map(|(_, l)| l).sum();
+    (per_run.into_iter().map(|(r, _)| r).collect(), lost)
+}
+
+/// Group 6, units invariance: scaling every currency figure of a scenario (GDPs, budgets,
+/// capabilities of countries, powers and deployments, policies' currency values) by the same
+/// factor changes no run's record, to the bit, and its GDP lost only by that factor. Three
+/// factors: 1024 (exact in binary), 1000 (billions to millions) and 0.92 (one currency to
+/// another), the last two written out as exact decimals, as an author rewriting the file
+/// would; on the baseline and on the Mediu overlay (a policy sets a deployment's capability).
+/// The model reads every figure as its exact quotient by the reference GDP (docs/MODEL.md
+/// 7.3), so the three give the same bits.
 #[test]
 fn scaling_every_currency_figure_changes_nothing() {
-    let base = baseline();
-    let mut scaled = base.clone();
-    let k = 1024.0;
-    for c in base.countries.iter() {
-        scale(&mut scaled, &format!("country.{}.economic.gdp", c.id), k);
-        scale(&mut scaled, &format!("country.{}.military.budget", c.id), k);
-        if c.capability_given {
-            scale(
-                &mut scaled,
-                &format!("country.{}.military.capability", c.id),
-                k,
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let files = ["western-balkans-2024.toml", "mediu-tri-level.toml"];
+    let runs = RUNS / 5;
+    for file in files {
+        let base = load(&root.join(file));
+        let (records, lost) = records_and_gdp_lost(&base, runs);
+        assert!(lost > 0.0, "{file}: the comparison covers GDP lost");
+        let factors: [(&str, f64, Rescale); 3] = [
+            ("x1024", 1024.0, Box::new(|x| x * 1024.0)),
+            ("x1000", 1000.0, Box::new(|x| times_decimal(x, (1, 3)))),
+            ("x0.92", 0.92, Box::new(|x| times_decimal(x, (92, -2)))),
+        ];
+        for (name, k, by) in factors {
+            let scaled = rescaled(&base, by);
+            for (x, y) in base.countries.iter().zip(&scaled.countries) {
+                assert_ne!(
+                    x.economic.gdp, y.economic.gdp,
+                    "{file} {name}: {} rescaled",
+                    x.id
+                );
+            }
+            let (scaled_records, scaled_lost) = records_and_gdp_lost(&scaled, runs);
+            let changed = records
+                .iter()
+                .zip(&scaled_records)
+                .filter(|(a, b)| a != b)
+                .count();
+            assert_eq!(
+                changed, 0,
+                "{file} {name}: {changed} of {runs} runs changed"
+            );
+            let expected = lost * k;
+            assert!(
+                (scaled_lost - expected).abs() <= 1e-12 * expected,
+                "{file} {name}: GDP lost {scaled_lost}, expected {expected}"
+            );
+            eprintln!(
+                "{file} {name}: {runs} runs identical, GDP lost x{}",
+                scaled_lost / lost
             );
         }
     }
-    for p in base.powers.iter() {
-        scale(&mut scaled, &format!("power.{}.capability", p.id), k);
-    }
-    for d in base.deployments.iter() {
-        scale(&mut scaled, &format!("deployment.{}.capability", d.id), k);
-    }
-    for (x, y) in base.countries.iter().zip(&scaled.countries) {
-        assert_eq!(x.military.capability * k, y.military.capability, "{}", x.id);
-        assert_eq!(x.military.budget_share, y.military.budget_share, "{}", x.id);
-    }
-    let a = simulate(&base, SEED, RUNS);
-    let b = simulate(&scaled, SEED, RUNS);
-    assert_eq!(a, b, "a change of currency unit changed outcomes");
 }
 
 fn nato_reliability() -> f64 {

@@ -19,8 +19,9 @@ pub fn contest_success(m_a: f64, m_t: f64, decisiveness: f64) -> f64 {
         return 1.0;
     }
     // 1 / (1 + (M_T/M_A)^m), computed in logs so huge ratios do not overflow. The ratio is
-    // taken first: scaling both capabilities by a power of two (a change of currency unit)
-    // leaves it, and so p, identical to the bit.
+    // taken first: scaling both capabilities by a power of two leaves it, and so p,
+    // identical to the bit (the model's capabilities are already in units of the reference
+    // GDP, `super::units`, so a change of currency unit does not reach them).
     let ratio = m_t / m_a;
     if ratio == f64::INFINITY {
         return 0.0;

@@ -10,6 +10,7 @@ pub mod crisis;
 pub mod draws;
 pub mod game;
 pub mod streams;
+pub mod units;
 
 use rand::Rng;
 use rand_distr::Beta;
@@ -448,7 +449,17 @@ pub const ATTRIBUTION_VARIANTS: usize = 7;
 /// A scenario prepared for simulation.
 #[derive(Debug, Clone)]
 pub struct Compiled {
+    /// The scenario as given (its figures in its own currency unit).
     pub scenario: Scenario,
+    /// Its policies with their currency values in units of the reference GDP
+    /// ([`units::in_model_units`]): what the runs apply.
+    policies: Vec<crate::scenario::Policy>,
+    /// The reference GDP in the scenario's currency unit ([`units::reference_gdp`]): a run's
+    /// currency outputs (GDP lost) are its model values times this.
+    unit: f64,
+    /// The ranges of the currency parameters in units of the reference GDP, for the policies'
+    /// clamps.
+    limits: CurrencyLimits,
     initial: World,
     events: Vec<PolicyEvent>,
     steps: u32,
@@ -470,6 +481,52 @@ pub struct Compiled {
     /// The attribution's seven level-removal variants, simulated beside every run when the
     /// attribution is on ([`Compiled::with_attribution`]); `None` for a plain run.
     attribution: Option<std::sync::Arc<[Compiled]>>,
+}
+
+/// The ranges of the currency parameters (`[min, max]` of each field spec whose unit is
+/// a currency) in units of the reference GDP ([`units`]), computed once: a policy's change
+/// of a currency figure is clamped to its range in the units the run simulates.
+#[derive(Debug, Clone, Copy)]
+struct CurrencyLimits {
+    /// (min, max) as the spec writes them, then in units of the reference GDP.
+    ranges: [((f64, f64), (f64, f64)); CurrencyLimits::MAX],
+    len: usize,
+}
+
+impl CurrencyLimits {
+    const MAX: usize = 8;
+
+    fn of(unit: f64) -> Self {
+        let mut out = Self {
+            ranges: [((0.0, 0.0), (0.0, 0.0)); Self::MAX],
+            len: 0,
+        };
+        let specs = MilitaryParams::FIELDS
+            .iter()
+            .chain(EconomicParams::FIELDS)
+            .chain(PowerParams::FIELDS)
+            .chain(DeploymentParams::FIELDS);
+        for spec in specs.filter(|f| units::is_currency(f.unit)) {
+            let range = (spec.min, spec.max);
+            if out.ranges[..out.len].iter().all(|(r, _)| *r != range) {
+                let per = |x| units::in_reference_units(x, unit);
+                out.ranges[out.len] = (range, (per(spec.min), per(spec.max)));
+                out.len += 1;
+            }
+        }
+        out
+    }
+
+    /// The range of the parameter `spec` describes in the units the run simulates.
+    fn range(&self, spec: &crate::scenario::params::FieldSpec) -> (f64, f64) {
+        let range = (spec.min, spec.max);
+        if units::is_currency(spec.unit)
+            && let Some((_, model)) = self.ranges[..self.len].iter().find(|(r, _)| *r == range)
+        {
+            return *model;
+        }
+        range
+    }
 }
 
 /// The defender-side removal counterfactual of the attribution (docs/MODEL.md 7.13): which
@@ -534,7 +591,9 @@ impl Compiled {
 
     /// Compile every entity of `scenario`, relevant or not (for comparisons).
     pub fn unpruned(scenario: &Scenario) -> Self {
-        let s = scenario.clone();
+        // Simulated in units of the reference GDP (`units`): the scenario's currency unit
+        // changes no number.
+        let (s, unit) = units::in_model_units(scenario);
         let n_c = s.countries.len();
         let n_actors = n_c + s.powers.len();
         let actor_index = |a: Actor| match a {
@@ -672,8 +731,12 @@ impl Compiled {
                 }
             }
         }
+        let limits = CurrencyLimits::of(unit);
         let mut compiled = Compiled {
-            scenario: s,
+            policies: s.policies.clone(),
+            scenario: scenario.clone(),
+            unit,
+            limits,
             initial: initial.clone(),
             events,
             steps,
@@ -1414,7 +1477,8 @@ impl<const C: bool> World<C> {
         self.rivalries[ri].tension
     }
 
-    /// Current GDP of country `ci` (currency units).
+    /// Current GDP of country `ci` in units of the scenario's reference GDP
+    /// ([`units::reference_gdp`]).
     pub fn gdp(&self, ci: usize) -> f64 {
         self.countries[ci].gdp
     }
@@ -1741,8 +1805,8 @@ impl<const C: bool> World<C> {
     /// Set a parameter during a run. Mean-reverting quantities (readiness, cohesion,
     /// narrative, reputation, tension) move their baseline and their current value together.
     fn set(&mut self, c: &Compiled, r: ParamRef, value: f64) {
-        let spec = r.spec();
-        let value = value.clamp(spec.min, spec.max);
+        let (min, max) = c.limits.range(&r.spec());
+        let value = value.clamp(min, max);
         let old = self.get(r);
         match r {
             ParamRef::Model(f) => *self.model.slot_mut(f) = value,
@@ -1814,17 +1878,17 @@ impl<const C: bool> World<C> {
 
     fn apply_policies(&mut self, c: &Compiled, step: u32) {
         while self.next_event < c.events.len() && c.events[self.next_event].step <= step {
-            let policy = &c.scenario.policies[c.events[self.next_event].policy];
+            let policy = &c.policies[c.events[self.next_event].policy];
             self.next_event += 1;
             let ramp_steps = policy.ramp_steps();
             for change in &policy.changes {
                 let from = self.get(change.target);
-                let spec = change.target.spec();
+                let (min, max) = c.limits.range(&change.target.spec());
                 let to = match change.op {
                     ChangeOp::Set(v) => v,
                     op => op.apply(from),
                 }
-                .clamp(spec.min, spec.max);
+                .clamp(min, max);
                 if ramp_steps <= 1 {
                     self.set(c, change.target, to);
                 } else {
@@ -3081,7 +3145,7 @@ impl<const C: bool> World<C> {
             let sa = &mut self.countries[a];
             let loss = m.sanctions_gdp_loss * unsubstituted * sa.gdp;
             sa.gdp -= loss;
-            rec.gdp_lost += loss;
+            rec.gdp_lost += loss * c.unit;
         }
         if pl.protector_moved && d.bound > 0.0 {
             rec.commitments_invoked += 1;
@@ -3141,13 +3205,13 @@ impl<const C: bool> World<C> {
             let sa = &mut self.countries[a];
             let loss = m.sanctions_gdp_loss * unsubstituted * sa.gdp;
             sa.gdp -= loss;
-            rec.gdp_lost += loss;
+            rec.gdp_lost += loss * c.unit;
         }
         for who in [a, t] {
             let s = &mut self.countries[who];
             let loss = m.force_gdp_loss * s.gdp;
             s.gdp -= loss;
-            rec.gdp_lost += loss;
+            rec.gdp_lost += loss * c.unit;
         }
         if pl.war {
             rec.reach(5);
@@ -3162,7 +3226,7 @@ impl<const C: bool> World<C> {
                 let s = &mut self.countries[who];
                 let loss = share * s.gdp;
                 s.gdp -= loss;
-                rec.gdp_lost += loss;
+                rec.gdp_lost += loss * c.unit;
             }
         } else {
             rec.outcomes[CrisisOutcome::FailureLimited as usize] += 1;
@@ -3745,13 +3809,14 @@ mod tests {
         let mut rec = RunRecord::new(&c);
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         w.start_run(&c, &mut rec, run_key(&mut rng));
-        assert_eq!(w.countries[ci].capability, 5.0);
+        // The world's capability is in units of the reference GDP (`units`).
+        assert_eq!(w.countries[ci].capability, units::in_reference_units(5.0, c.unit));
         let (fixed, keep): (f64, f64) = (1.0 * 0.25 * 2.0 / 0.2, 1.0 - 0.2 / 12.0);
         for step in 0..24 {
             w.step(&c, step, &mut rec, None, Tape::Off);
             let n = i32::try_from(step).unwrap() + 1;
             let expected = fixed + (5.0 - fixed) * keep.powi(n);
-            let got = w.countries[ci].capability;
+            let got = w.countries[ci].capability * c.unit;
             assert!(
                 (got - expected).abs() < 1e-9 * expected,
                 "month {n}: {got}, expected {expected}"
@@ -4564,6 +4629,9 @@ mod tests {
                 assert_eq!(th.deployed > 0.0, deployed, "{what}: Dep {}", th.deployed);
                 let k_a = w.own_capability(a);
                 assert!(k_a > 0.0 && th.own_a == k_a, "{what}");
+                // The help written down is in the file's currency; the world's capabilities
+                // are in units of the reference GDP (`units`).
+                let (h_a, h_t) = (h_a / c.unit, h_t / c.unit);
                 let m_a = share * k_a + h_a;
                 assert!(
                     (th.m_a - m_a).abs() <= 1e-12 * m_a,
@@ -4604,7 +4672,7 @@ mod tests {
             let c = Compiled::new(s);
             let w = c.new_world();
             let (a, t) = (c.scenario.rivalries[0].challenger, c.scenario.rivalries[0].target);
-            let m_a = w.own_capability(a) + h_a;
+            let m_a = w.own_capability(a) + h_a / c.unit;
             let m_t = w.expected_capability(&c, t, |_| false);
             let expected = m_a / m_t;
             let got = w.balance(&c, a, t);
@@ -4647,7 +4715,9 @@ mod tests {
         let (g0, th0) = inputs(&base);
         let (k_a, c_p) = (th0.own_a, th0.coalition);
         assert!(th0.protector && c_p > 0.0 && k_a > 0.0, "{k_a} {c_p}");
-        let m_a = share * k_a + h_a;
+        // The help written down is in the file's currency, the world's capabilities in units
+        // of the reference GDP (`units`).
+        let m_a = share * k_a + h_a / Compiled::new(&base).unit;
         assert!((th0.m_a - m_a).abs() <= 1e-12 * m_a, "M_A {} vs {m_a}", th0.m_a);
         let pw = pwc * stake * k_a / (k_a + c_p);
         let mut last = f64::INFINITY;

@@ -384,6 +384,14 @@ pub fn counts_by_year(title: &str, y_desc: &str, curves: &[Curve<'_>]) -> String
     lines_by_year(title, y_desc, curves, top, false)
 }
 
+/// The number of labels to ask of a year axis over `[x0, x1]` (whole years at its ends'
+/// halves): one per year up to 12, so that the axis's round steps (1, 2, 5, 10 years) fall on
+/// whole years only. More labels than years put ticks between two years, each printed as the
+/// nearer year ("2026 2026 2027") and one of them before the horizon.
+fn year_labels(x0: f64, x1: f64) -> usize {
+    ((x1 - x0).round() as usize).clamp(1, 12)
+}
+
 fn lines_by_year(
     title: &str,
     y_desc: &str,
@@ -417,6 +425,7 @@ fn lines_by_year(
             .light_line_style(WHITE.mix(0.0))
             .x_desc("year")
             .y_desc(y_desc)
+            .x_labels(year_labels(x0 - 0.5, x1 + 0.5))
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_label_formatter(&y_label)
             .label_style((FONT, 12))
@@ -503,6 +512,7 @@ pub fn fan(title: &str, y_desc: &str, bands: &[Band], log: bool) -> String {
                 .light_line_style(WHITE.mix(0.0))
                 .x_desc("year (end)")
                 .y_desc(y_desc)
+                .x_labels(year_labels(x0, x1))
                 .x_label_formatter(&|x| format!("{x:.0}"))
                 .y_label_formatter(&|y| format!("{y:.3}"))
                 .label_style((FONT, 12))
@@ -541,6 +551,7 @@ pub fn fan(title: &str, y_desc: &str, bands: &[Band], log: bool) -> String {
                 .light_line_style(WHITE.mix(0.0))
                 .x_desc("year (end)")
                 .y_desc(y_desc)
+                .x_labels(year_labels(x0, x1))
                 .x_label_formatter(&|x| format!("{x:.0}"))
                 .label_style((FONT, 12))
                 .draw()
@@ -698,4 +709,59 @@ pub fn tradeoff(title: &str, series: &[Trajectory<'_>]) -> String {
             .map_err(err)?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The year labels of `svg`'s x axis: the texts that are four-digit years.
+    fn year_labels_of(svg: &str) -> Vec<u32> {
+        svg.split('>')
+            .filter_map(|s| s.split('<').next())
+            .map(str::trim)
+            .filter(|s| s.len() == 4)
+            .filter_map(|s| s.parse().ok())
+            .filter(|y| (1900..2200).contains(y))
+            .collect()
+    }
+
+    /// A chart by year labels each year once, none outside the horizon (three years printed
+    /// "2026" at 2025.5, 2026.0 and 2026.5), and whole years only, every 1, 2 or 5 years on
+    /// long horizons, for both kinds of chart by year (lines and fans).
+    #[test]
+    fn a_chart_by_year_labels_each_year_once_inside_the_horizon() {
+        for years in [1u32, 2, 3, 7, 10, 13, 25, 50] {
+            let points: Vec<(f64, f64)> = (0..years)
+                .map(|k| (f64::from(2026 + k), 0.1 + 0.01 * f64::from(k)))
+                .collect();
+            let bands: Vec<Band> = points
+                .iter()
+                .map(|&(year, p)| Band { year, p05: p / 2.0, p25: p, p50: p, p75: p, p95: 2.0 * p })
+                .collect();
+            let curve = Curve { label: "use of force", points };
+            let charts = [
+                ("lines", by_year("P by year", "share", std::slice::from_ref(&curve))),
+                ("fan", fan("Fan", "balance", &bands, false)),
+                ("log fan", fan("Fan", "balance", &bands, true)),
+            ];
+            for (kind, svg) in charts {
+                let labels = year_labels_of(&svg);
+                let last = 2026 + years - 1;
+                assert!(!labels.is_empty(), "{kind}, {years} years: no label");
+                assert!(
+                    labels.iter().all(|y| (2026..=last).contains(y)),
+                    "{kind}, {years} years: {labels:?}"
+                );
+                assert!(
+                    labels.windows(2).all(|w| w[0] < w[1]),
+                    "{kind}, {years} years: a label repeated or out of order: {labels:?}"
+                );
+                assert!(labels.len() <= 12, "{kind}, {years} years: {labels:?}");
+                if years <= 12 {
+                    assert_eq!(labels.len() as u32, years, "{kind}: {labels:?}");
+                }
+            }
+        }
+    }
 }
