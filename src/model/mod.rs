@@ -3036,12 +3036,16 @@ impl<const C: bool> World<C> {
         // private (`game::GameInputs::private_resolve`).
         seen_inputs.resolve_belief = game::resolve_belief(self.model.resolve_signal, draws.signal);
         let misjudged = terms.set_seen(&mut seen_inputs, p_seen);
+        #[cfg(test)]
+        tests::played(&seen_inputs);
         let seen = game::solve(&seen_inputs);
         let play = if (p_seen == p_real && !misjudged) || !seen.acts(draws.u[0]) {
             game::play(&seen, &seen, &seen_inputs, &draws.u, draws.fight)
         } else {
             let mut real_inputs = seen_inputs;
             terms.set_real(&mut real_inputs, p_real);
+            #[cfg(test)]
+            tests::played(&real_inputs);
             game::play(
                 &seen,
                 &game::solve_responses(&real_inputs),
@@ -3262,6 +3266,72 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
+
+    thread_local! {
+        /// The games the crises of this thread solve, when a test collects them
+        /// ([`games_played`]).
+        static PLAYED: std::cell::RefCell<Option<Vec<game::GameInputs>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    /// Called by every crisis with each game it solves (the challenger's perceived game and,
+    /// when they differ, the real one the target and protectors decide in).
+    pub(super) fn played(g: &game::GameInputs) {
+        PLAYED.with(|p| {
+            if let Some(v) = p.borrow_mut().as_mut() {
+                v.push(*g);
+            }
+        });
+    }
+
+    /// The games solved by the crises of runs `0..runs` of `c` under `seed`, simulated on
+    /// this thread by the engine's own run ([`simulate_run`]).
+    fn games_played(c: &Compiled, seed: u64, runs: u64) -> Vec<game::GameInputs> {
+        PLAYED.with(|p| *p.borrow_mut() = Some(Vec::new()));
+        let (mut w, mut r) = (c.new_world(), RunRecord::new(c));
+        for i in 0..runs {
+            simulate_run(c, &mut w, &mut r, &mut crate::engine::run_rng(seed, i));
+        }
+        PLAYED.with(|p| p.borrow_mut().take()).expect("collected")
+    }
+
+    /// Strategic consistency on the engine's own crises (docs/VALIDATION.md group 6): the
+    /// games the crises of the baseline and the four historical cases solve (their own
+    /// seeds, 200 runs each) are taken eight per scenario, evenly spread over the order they
+    /// were played in; at every node of each, the mover's continuation value equals the mean
+    /// realised payoff of continuing by the equilibrium (the checks of
+    /// `game::tests::consistent`, 200,000 plays each, 4.5 standard errors). The hand-made
+    /// games of `game::tests` check the solver; these check it on the inputs the engine
+    /// builds (the theatre's forces, the economy's conversion, reputations and misperception).
+    #[test]
+    fn the_engines_crises_are_strategically_consistent() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let files = [
+            "western-balkans-2024.toml",
+            "history/serbia-kosovo-2008.toml",
+            "history/russia-georgia-2004.toml",
+            "history/russia-ukraine-2013.toml",
+            "history/russia-baltic-2014.toml",
+        ];
+        let (mut checked, mut nodes) = (0u64, 0usize);
+        for (f, file) in files.iter().enumerate() {
+            let s = crate::scenario::load_file(&root.join(file)).unwrap();
+            let c = Compiled::new(&s);
+            let games = games_played(&c, s.meta.seed, 200);
+            assert!(games.len() >= 8, "{file}: {} games", games.len());
+            let stride = games.len() / 8;
+            for (k, g) in games.iter().step_by(stride).take(8).enumerate() {
+                let made = game::tests::consistent(g, 1000 + 10 * f as u64 + k as u64);
+                eprintln!("{file}: game {} of {}: {made} nodes checked", k * stride, games.len());
+                nodes += made;
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 40);
+        // Not vacuous: most games reach their display and the protectors' decisions.
+        eprintln!("{nodes} nodes checked in {checked} games");
+        assert!(nodes >= 40 * 6, "{nodes} nodes checked");
+    }
 
     /// Every scenario file of the repository (scenarios/ and tests/) that loads.
     fn repository_scenarios() -> Vec<(String, crate::scenario::Scenario)> {
