@@ -2141,35 +2141,28 @@ pub(crate) mod tests {
                 consistent_at_attack(&g, &sol, s, us, &check, &mut rng);
                 continue;
             }
-            if g.protector && sol.commit[s] > 0.0 {
-                check(
-                    "P commits",
-                    &|u| {
-                        u[0] = yes;
-                        u[1] = yes;
-                        u[2] = yes;
-                        u[3] = us;
-                        u[4] = yes
-                    },
-                    2,
-                    sol.p_commit[s],
-                    &mut rng,
-                );
-            }
-            if !g.protector || sol.commit[s] + sol.restrain[s] < 1.0 {
-                check(
-                    "P stays out",
-                    &|u| {
-                        u[0] = yes;
-                        u[1] = yes;
-                        u[2] = yes;
-                        u[3] = us;
-                        u[4] = no
-                    },
-                    2,
-                    sol.p_stay[s],
-                    &mut rng,
-                );
+            // P's node 4 (`u_4`: commitment's slice first): each move checked where P has it.
+            let commits = g.protector && sol.commit[s] > 0.0;
+            let stays_out = !g.protector || sol.commit[s] + sol.restrain[s] < 1.0;
+            for (name, u4, value, reached) in [
+                ("P commits", yes, sol.p_commit[s], commits),
+                ("P stays out", no, sol.p_stay[s], stays_out),
+            ] {
+                if reached {
+                    check(
+                        name,
+                        &|u| {
+                            u[0] = yes;
+                            u[1] = yes;
+                            u[2] = yes;
+                            u[3] = us;
+                            u[4] = u4
+                        },
+                        2,
+                        value,
+                        &mut rng,
+                    );
+                }
             }
             if g.restraint_weight > 0.0 && g.protector && sol.restrain[s] > 0.0 {
                 // Restraint's slice of u_4 (after commit's): P's, T's and A's realised payoffs
@@ -2197,11 +2190,7 @@ pub(crate) mod tests {
             }
             for k in 0..2 {
                 let uk = if k == 1 { yes } else { no };
-                let branch = if k == 1 {
-                    g.protector && sol.commit[s] > 0.0
-                } else {
-                    !g.protector || sol.commit[s] + sol.restrain[s] < 1.0
-                };
+                let branch = if k == 1 { commits } else { stays_out };
                 // A uses force: `u_5` uniform on [0, P(force)), so that with the shock the
                 // play falls in its partition as often as force follows each branch.
                 let pi = g.shock_prob;
