@@ -444,6 +444,39 @@ pub(super) fn same_file_warning(
     sa: &crate::scenario::Scenario,
     sb: &crate::scenario::Scenario,
 ) {
+    // B's own seed and runs are not used (A's are, or the flags'); nor are its name and
+    // description simulated: two files that differ only there are the same scenario.
+    let unused: Vec<String> = [
+        ("seed", sa.meta.seed, sb.meta.seed, args.sim.seed.is_none()),
+        (
+            "runs",
+            sa.meta.runs,
+            sb.meta.runs,
+            args.sim.runs.is_none() && args.until.until_ci.is_none(),
+        ),
+    ]
+    .into_iter()
+    .filter(|&(_, a, b, from_file)| from_file && a != b)
+    .map(|(key, a, b, _)| format!("`{key}` ({b}; A's: {a})"))
+    .collect();
+    if !unused.is_empty() {
+        note!(
+            "note: B's {} not used: A and B run in pairs on A's (common random numbers); --seed and --runs set both",
+            match unused.as_slice() {
+                [one] => format!("{one} is"),
+                many => format!("{} are", many.join(" and ")),
+            }
+        );
+    }
+    let simulated = |s: &crate::scenario::Scenario| {
+        let mut s = s.clone();
+        s.meta.name.clear();
+        s.meta.description.clear();
+        s.meta.seed = 0;
+        s.meta.runs = 0;
+        s
+    };
+    let (sa, sb) = (&simulated(sa), &simulated(sb));
     if args.set_b.is_empty() && same_file(&args.a, &args.b) {
         note!(
             "warning: A and B are the same file with the same values: every difference B - A is 0; give B's what-if with --set-b PATH=VALUE"

@@ -11,7 +11,9 @@ use super::{ChangeOp, ParamRef, Policy, Scenario};
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Change {
     /// A parameter path (docs/SCENARIO.md), or an entity (`policy.ID`, `alliance.ID`,
-    /// `country.ID`, ...) or its membership (`alliance.ID.members`).
+    /// `country.ID`, ...), one of its labels (`country.ID.name`, `country.ID.status`,
+    /// `deployment.ID.host`, `rivalry.ID.challenger`, `scenario.currency`, ...) or its
+    /// membership (`alliance.ID.members`).
     pub what: String,
     /// Under A: the value (a number for a parameter), a description, or null when absent.
     pub a: serde_json::Value,
@@ -127,9 +129,47 @@ fn memberships(s: &Scenario) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What an entity is besides its parameters, as (`kind.ID.key`, text): names, a country's
+/// status, a deployment's host, a rivalry's sides, and the file's currency unit.
+fn labels(s: &Scenario) -> Vec<(String, String)> {
+    let mut out = vec![("scenario.currency".to_string(), s.meta.currency.clone())];
+    for c in &s.countries {
+        out.push((format!("country.{}.name", c.id), c.name.clone()));
+        out.push((format!("country.{}.status", c.id), c.status.as_str().into()));
+    }
+    for p in &s.powers {
+        out.push((format!("power.{}.name", p.id), p.name.clone()));
+    }
+    for a in &s.alliances {
+        out.push((format!("alliance.{}.name", a.id), a.name.clone()));
+    }
+    for d in &s.deployments {
+        out.push((format!("deployment.{}.name", d.id), d.name.clone()));
+        out.push((
+            format!("deployment.{}.host", d.id),
+            s.countries[d.host].id.clone(),
+        ));
+    }
+    for r in &s.rivalries {
+        out.push((
+            format!("rivalry.{}.challenger", r.id),
+            s.countries[r.challenger].id.clone(),
+        ));
+        out.push((
+            format!("rivalry.{}.target", r.id),
+            s.countries[r.target].id.clone(),
+        ));
+    }
+    for p in &s.policies {
+        out.push((format!("policy.{}.name", p.id), p.name.clone()));
+    }
+    out
+}
+
 /// Every difference of B from A, in a stable order: the start date and horizon, entities
-/// only in A, entities only in B, membership, then parameters in A's path order (paths of
-/// entities present on one side only are left out: the entity line covers them).
+/// only in A, entities only in B, names and other labels, membership, then parameters in A's
+/// path order (paths of entities present on one side only are left out: the entity line
+/// covers them, and so are values derived on both sides from inputs that are listed).
 pub fn differences(a: &Scenario, b: &Scenario) -> Vec<Change> {
     let mut out = Vec::new();
     if a.meta.start != b.meta.start {
@@ -187,6 +227,19 @@ pub fn differences(a: &Scenario, b: &Scenario) -> Vec<Change> {
             }
         }
     }
+    // Names, status, hosts and sides of entities on both sides.
+    let lb = labels(b);
+    for (k, la) in labels(a) {
+        if let Some((_, l)) = lb.iter().find(|(x, _)| *x == k)
+            && *l != la
+        {
+            out.push(Change {
+                what: k,
+                a: text(la),
+                b: text(l.clone()),
+            });
+        }
+    }
     let mb = memberships(b);
     for (k, ma) in memberships(a) {
         if let Some((_, m)) = mb.iter().find(|(x, _)| *x == k)
@@ -203,6 +256,10 @@ pub fn differences(a: &Scenario, b: &Scenario) -> Vec<Change> {
         let (Ok(ra), Ok(rb)) = (ParamRef::resolve(&path, a), ParamRef::resolve(&path, b)) else {
             continue;
         };
+        // A value derived on both sides moves with its inputs, which are listed.
+        if a.derived_here(ra) && b.derived_here(rb) {
+            continue;
+        }
         let (va, vb) = (a.get(ra), b.get(rb));
         if va.to_bits() != vb.to_bits() && !(va.is_nan() && vb.is_nan()) {
             out.push(Change {
@@ -242,6 +299,63 @@ mod tests {
         assert_eq!(d[0].what, "rivalry.SRB-XKX.monitoring");
         assert_eq!(d[0].a, number(before));
         assert_eq!(d[0].b, number(0.93));
+    }
+
+    #[test]
+    fn a_budget_is_listed_without_the_values_derived_from_it() {
+        let a = load("scenarios/western-balkans-2024.toml");
+        let mut b = a.clone();
+        let r = ParamRef::resolve("country.SRB.military.budget", &b).unwrap();
+        b.set(r, 2.5 * b.get(r)).unwrap();
+        // The derived share and capability did move, and are not listed.
+        for derived in ["budget_share", "capability"] {
+            let d = ParamRef::resolve(&format!("country.SRB.military.{derived}"), &a).unwrap();
+            assert_ne!(a.get(d), b.get(d), "{derived}");
+        }
+        let d = differences(&a, &b);
+        let what: Vec<&str> = d.iter().map(|c| c.what.as_str()).collect();
+        assert_eq!(what, ["country.SRB.military.budget"]);
+        // Given on one side, a capability is listed beside the budget.
+        let cap = ParamRef::resolve("country.SRB.military.capability", &b).unwrap();
+        b.set(cap, 3.0 * b.get(cap)).unwrap();
+        let d = differences(&a, &b);
+        let what: Vec<&str> = d.iter().map(|c| c.what.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "country.SRB.military.budget",
+                "country.SRB.military.capability"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_renamed_entity_a_moved_deployment_and_a_new_status_are_listed() {
+        let a = load("scenarios/western-balkans-2024.toml");
+        let mut b = a.clone();
+        b.countries[0].name = "Renamed".into();
+        b.countries[1].status = if a.countries[1].status == super::super::Status::None {
+            super::super::Status::NatoMember
+        } else {
+            super::super::Status::None
+        };
+        let d = differences(&a, &b);
+        let what: Vec<&str> = d.iter().map(|c| c.what.as_str()).collect();
+        let (c0, c1) = (&a.countries[0].id, &a.countries[1].id);
+        assert_eq!(
+            what,
+            [format!("country.{c0}.name"), format!("country.{c1}.status")],
+            "{d:?}"
+        );
+        assert_eq!(d[0].b, text("Renamed".into()));
+        let mut b = a.clone();
+        let Some(dep) = b.deployments.first_mut() else {
+            panic!("the baseline has a deployment")
+        };
+        dep.host = (dep.host + 1) % a.countries.len();
+        let d = differences(&a, &b);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].what, format!("deployment.{}.host", a.deployments[0].id));
     }
 
     #[test]

@@ -845,6 +845,27 @@ impl Scenario {
         }
     }
 
+    /// Whether the parameter's value is derived here from others (a `Derived` default the
+    /// file and every override left alone: `military.budget_share`, `military.capability`,
+    /// `baseline_tension`), so it moves whenever its inputs do.
+    pub fn derived_here(&self, r: ParamRef) -> bool {
+        match r {
+            ParamRef::Military { country, field } => {
+                let c = &self.countries[country];
+                match MilitaryParams::FIELDS[field].key {
+                    "budget_share" => !c.budget_share_given,
+                    "capability" => !c.capability_given,
+                    _ => false,
+                }
+            }
+            ParamRef::Rivalry { rivalry, field } => {
+                RivalryParams::FIELDS[field].key == "baseline_tension"
+                    && !self.rivalries[rivalry].baseline_tension_given
+            }
+            _ => false,
+        }
+    }
+
     /// Set a parameter, range-checked, and re-derive what depends on it.
     pub fn set(&mut self, r: ParamRef, value: f64) -> Result<(), String> {
         let spec = r.spec();
