@@ -286,31 +286,45 @@ fn calibrate_replaces_another_calibrations_results_only_with_force() {
         std::fs::read_to_string(other.join("state.json")).unwrap(),
         "my notes\n"
     );
-    // Resumed, it is named: the message said "not a calibration state: expected value at
-    // line 1 column 1" without saying of which file.
+    // The same fault said the same way started afresh and resumed (a fresh start called it
+    // "the results of another calibration"; resumed, it named no file).
+    let said = "whose `state.json` is not a calibration state (not JSON: expected value at \
+                line 1 column 1)";
+    let e = stderr(&o);
+    assert!(
+        e.starts_with(&format!(
+            "--out:1:1: error: expected a directory this calibration may start afresh in, \
+             found `{}`, {said}",
+            other.display()
+        )) && e.contains("add --force to replace it"),
+        "{e}"
+    );
     let o = calibrate(&b, &other, &["--resume"]);
     refused(&o);
     let e = stderr(&o);
     assert!(
         e.starts_with(&format!(
-            "error: --resume: `{}`: not a calibration state: expected value at line 1 column 1",
-            other.join("state.json").display()
+            "--out:1:1: error: expected a calibration to --resume, found `{}`, {said}",
+            other.display()
         )),
         "{e}"
     );
     // A resume of another calibration's results said "resume with the same file, --set
     // values and seed, or remove it to start afresh", not that --force (without --resume)
-    // starts afresh over them, which that needs: it says so.
+    // starts afresh over them, which that needs: it says so. B differs in its seed, which
+    // is located in B's file with A's value to resume with.
     let o = calibrate(&b, &out, &["--resume"]);
     refused(&o);
     let e = stderr(&o);
     assert!(
         e.starts_with(&format!(
-            "error: --resume: `{}`: the state belongs to another calibration",
+            "{}:1:8: error: seed: expected `seed` = 5, the setting of the calibration in `{}` \
+             that --resume continues, found 6",
+            b.display(),
             out.join("state.json").display()
-        )) && e.trim_end().ends_with(
-            "or leave out --resume and add --force to start afresh over it (its results \
-                 are replaced)"
+        )) && e.contains(
+            "resume with `seed = 5`, or leave out --resume and add --force to start afresh \
+             over it (its results are replaced)"
         ),
         "{e}"
     );

@@ -485,10 +485,34 @@ fn a_refused_resume_names_the_setting_that_changed_and_a_damaged_state_its_one_w
         .collect::<Vec<_>>());
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
+    // Located at the key in the calibration file (its third line: `max_generations = 3`),
+    // with the state's value to resume with; more generations are no extension.
+    let at = format!("{}:3:19: error: max_generations: ", f.display());
     assert!(
-        err.contains("(it differs in `max_generations` 2 in the state, 3 now;"),
+        err.starts_with(&format!(
+            "{at}expected `max_generations` = 2, the setting of the calibration in `{}` that \
+             --resume continues, found 3",
+            out.join("state.json").display()
+        )),
         "{err}"
     );
+    assert!(
+        err.contains("cannot be extended with more generations")
+            && err.contains("resume with `max_generations = 2`, or leave out --resume"),
+        "{err}"
+    );
+    // Fewer generations are refused too, located the same way, and not called an extension
+    // (the trial 12 review: "cannot be extended" was said of a decrease).
+    std::fs::write(&f, text(1)).unwrap();
+    let o = run(&args(&["--resume"])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.starts_with(&at), "{err}");
+    assert!(!err.contains("extended"), "{err}");
+    assert!(err.contains("found 1"), "{err}");
     // A damaged state: its one way out, no dangling "or".
     let state = out.join("state.json");
     let damaged = std::fs::read_to_string(&state)
@@ -503,12 +527,11 @@ fn a_refused_resume_names_the_setting_that_changed_and_a_damaged_state_its_one_w
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.contains(
-            "the state file is damaged (distances); it cannot be resumed: leave out --resume"
-        ),
+        err.contains("whose `state.json` is not a calibration state (its `distances` is damaged)")
+            && err.contains("help: it cannot be resumed: leave out --resume"),
         "{err}"
     );
-    assert!(!err.contains("damaged (distances); or "), "{err}");
+    assert!(!err.contains("resumed: or "), "{err}");
 }
 
 /// The 90% interval over uncertain parameters of a nested run holds run noise too when each

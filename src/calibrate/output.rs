@@ -149,14 +149,85 @@ pub fn state_json(state: &State, prov: &Provenance) -> String {
     text
 }
 
-/// Read a state written by [`state_json`]; checks that it belongs to this calibration.
-pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result<State, String> {
-    let v: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not a calibration state: {e}"))?;
-    let bad = |what: &str| format!("the state file is damaged ({what})");
-    if v["format"] != "deter-calibrate-state-1" {
-        return Err(bad("format"));
+/// A setting of this calibration that differs from the state's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingChange {
+    /// The calibration file's key (`particles`, `max_generations`, ..., `seed`).
+    pub key: &'static str,
+    /// Its value in the state, as JSON.
+    pub state: serde_json::Value,
+    /// Its value now.
+    pub now: serde_json::Value,
+}
+
+/// Why [`parse_state`] refuses a state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StateFault {
+    /// Not a calibration state, or one whose named part is damaged: "not JSON (...)",
+    /// "its `format` is not deter-calibrate-state-1", "its `distances` are damaged".
+    Damaged(String),
+    /// A state of another calibration: the settings that differ (empty when what differs is
+    /// only known by its hash: the file's text, a record, a case scenario, `set`), and the
+    /// engine versions (state's, now) if they differ.
+    Another {
+        settings: Vec<SettingChange>,
+        engine: Option<(String, String)>,
+    },
+}
+
+impl std::fmt::Display for StateFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StateFault::Damaged(why) => write!(f, "not a calibration state ({why})"),
+            StateFault::Another { settings, engine } => {
+                let mut differs: Vec<String> = settings
+                    .iter()
+                    .map(|c| format!("`{}` {} in the state, {} now", c.key, c.state, c.now))
+                    .collect();
+                if let Some((then, now)) = engine {
+                    differs.push(format!("engine version {then} in the state, {now} now"));
+                }
+                write!(
+                    f,
+                    "the state belongs to another calibration (its file, a record or case \
+                     scenario, or the fixed values of `set` and --set), seed or engine version"
+                )?;
+                if !differs.is_empty() {
+                    write!(
+                        f,
+                        " (it differs in {}: a calibration's settings are part of what it is)",
+                        differs.join(", ")
+                    )?;
+                }
+                write!(
+                    f,
+                    ": resume with the same file, --set values and seed, or remove it to start \
+                     afresh"
+                )
+            }
+        }
     }
+}
+
+/// Whether `text` is a calibration state at all: `Err` says why not ([`StateFault::Damaged`]'s
+/// reason), the same for `--resume` and for a fresh start over it.
+pub fn state_value(text: &str) -> Result<serde_json::Value, String> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    if v["format"] != "deter-calibrate-state-1" {
+        return Err("its `format` is not deter-calibrate-state-1".into());
+    }
+    Ok(v)
+}
+
+/// Read a state written by [`state_json`]; checks that it belongs to this calibration.
+pub fn parse_state(
+    text: &str,
+    prov: &Provenance,
+    settings: &Settings,
+) -> Result<State, StateFault> {
+    let v = state_value(text).map_err(StateFault::Damaged)?;
+    let bad = |what: &str| StateFault::Damaged(format!("its `{what}` is damaged"));
     if v["calibration_sha256"] != prov.calibration_sha256.as_str()
         || v["engine_version"] != prov.engine_version.as_str()
         || v["settings"]["seed"].as_u64() != Some(settings.seed)
@@ -164,37 +235,34 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
         // What the state says of itself that differs from this calibration, where it can
         // say it: its settings and engine version (a record's or scenario's text is known
         // only by its hash).
-        let now = serde_json::json!({
-            "particles": settings.particles, "max_generations": settings.max_generations,
-            "quantile": settings.quantile, "min_acceptance": settings.min_acceptance,
-            "target_tolerance": settings.target_tolerance,
-            "max_attempts_per_particle": settings.max_attempts_per_particle,
-            "seed": settings.seed,
-        });
-        let mut differs: Vec<String> = now
-            .as_object()
+        let now: [(&'static str, serde_json::Value); 7] = [
+            ("particles", settings.particles.into()),
+            ("max_generations", settings.max_generations.into()),
+            ("quantile", settings.quantile.into()),
+            ("min_acceptance", settings.min_acceptance.into()),
+            ("target_tolerance", settings.target_tolerance.into()),
+            (
+                "max_attempts_per_particle",
+                settings.max_attempts_per_particle.into(),
+            ),
+            ("seed", settings.seed.into()),
+        ];
+        let settings = now
             .into_iter()
-            .flatten()
-            .filter(|(k, x)| v["settings"][k.as_str()] != **x)
-            .map(|(k, x)| format!("`{k}` {} in the state, {x} now", v["settings"][k.as_str()]))
+            .filter(|(k, x)| v["settings"][*k] != *x)
+            .map(|(key, now)| SettingChange {
+                key,
+                state: v["settings"][key].clone(),
+                now,
+            })
             .collect();
-        if v["engine_version"] != prov.engine_version.as_str() {
-            differs.push(format!(
-                "engine version {} in the state, {} now",
-                v["engine_version"], prov.engine_version
-            ));
-        }
-        let which = if differs.is_empty() {
-            String::new()
-        } else {
-            format!(" (it differs in {}; a finished calibration cannot be extended: its \
-                      settings are part of what it is)", differs.join(", "))
-        };
-        return Err(format!(
-            "the state belongs to another calibration (its file, a record or case scenario, \
-             or the fixed values of `set` and --set), seed or engine version{which}: resume \
-             with the same file, --set values and seed, or remove it to start afresh"
-        ));
+        let engine = (v["engine_version"] != prov.engine_version.as_str()).then(|| {
+            (
+                v["engine_version"].to_string(),
+                prov.engine_version.to_string(),
+            )
+        });
+        return Err(StateFault::Another { settings, engine });
     }
     let d = v["d"].as_u64().ok_or_else(|| bad("d"))? as usize;
     let mut history = Vec::new();
@@ -207,7 +275,7 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
             ess: from_bits(&g["ess"]).ok_or_else(|| bad("ess"))?,
         });
     }
-    let floats = |x: &serde_json::Value, what: &str| -> Result<Vec<f64>, String> {
+    let floats = |x: &serde_json::Value, what: &str| -> Result<Vec<f64>, StateFault> {
         x.as_array()
             .ok_or_else(|| bad(what))?
             .iter()
@@ -226,7 +294,9 @@ pub fn parse_state(text: &str, prov: &Provenance, settings: &Settings) -> Result
     if let Some(p) = &population
         && (p.u.len() != p.weights.len() * d || p.distances.len() != p.weights.len())
     {
-        return Err(bad("population size"));
+        return Err(StateFault::Damaged(
+            "its `population`'s lengths do not agree".into(),
+        ));
     }
     Ok(State {
         settings: settings.clone(),

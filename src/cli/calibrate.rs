@@ -86,6 +86,17 @@ fn check_not_another(args: &CalibrateArgs, sha256: &str) -> Result<(), CliError>
             crate::output::DirNameFault { message, help },
         )
     };
+    // Not a calibration state at all: said as `--resume` says it.
+    if let Some(why) = not_a_state(&state) {
+        return Err(at_out(
+            format!(
+                "expected a directory this calibration may start afresh in, found `{}`, whose \
+                 `state.json` is not a calibration state ({why})",
+                args.out.display()
+            ),
+            "choose another --out, or add --force to replace it".into(),
+        ));
+    }
     if let Some(ours) = our_state(&state, sha256) {
         return match interrupted_generations(&ours) {
             None => Ok(()),
@@ -136,9 +147,74 @@ fn interrupted_generations(ours: &serde_json::Value) -> Option<usize> {
     (generations > 0).then_some(generations)
 }
 
-/// The way out of a refused `--resume` of the state `state` by the calibration whose hash is
-/// `sha256`: a fresh start over it, which takes `--force` when `check_not_another` would
-/// refuse it (the state is not this calibration's).
+/// Why the file `state` is not a calibration state at all (not JSON, another format, too
+/// large or unreadable), the reason [`output::StateFault::Damaged`] gives; None when it is one.
+fn not_a_state(state: &std::path::Path) -> Option<String> {
+    let bytes = match crate::scenario::read_bounded(state, MAX_STATE_BYTES) {
+        Ok(b) if b.len() > MAX_STATE_BYTES => {
+            return Some(format!(
+                "larger than {MAX_STATE_BYTES} bytes, the limit for calibration state files"
+            ));
+        }
+        Ok(b) => b,
+        Err(e) => return Some(format!("it cannot be read: {e}")),
+    };
+    output::state_value(&String::from_utf8_lossy(&bytes)).err()
+}
+
+/// `--resume` of a state whose settings differ from the calibration file's: each setting
+/// located at its key in the file (at the file when the file leaves it at its default), with
+/// the state's value to resume with.
+fn settings_fault(
+    file: &std::path::Path,
+    state: &std::path::Path,
+    changes: &[output::SettingChange],
+    afresh: &str,
+) -> CliError {
+    let src = std::fs::read_to_string(file).unwrap_or_default();
+    let doc = toml::de::DeTable::parse(&src).ok();
+    let name = file.display().to_string();
+    let faults = changes
+        .iter()
+        .map(|c| {
+            let message = format!(
+                "expected `{}` = {}, the setting of the calibration in `{}` that --resume \
+                 continues, found {}",
+                c.key,
+                c.state,
+                state.display(),
+                c.now
+            );
+            // Raising the generations or lowering the target asks for a longer calibration.
+            let longer = match c.key {
+                "max_generations" => c.now.as_f64() > c.state.as_f64(),
+                "target_tolerance" => c.now.as_f64() < c.state.as_f64(),
+                _ => false,
+            };
+            let help = format!(
+                "{}: resume with `{} = {}`, {afresh}",
+                if longer {
+                    "a calibration cannot be extended with more generations or a lower target: \
+                     its settings are part of what it is"
+                } else {
+                    "a calibration's settings are part of what it is"
+                },
+                c.key,
+                c.state,
+            );
+            let span = doc
+                .as_ref()
+                .and_then(|d| d.get_ref().get(c.key).map(|v| v.span()));
+            match span {
+                Some(span) => crate::scenario::Diagnostic::at(&name, &src, span, c.key, message),
+                None => crate::scenario::Diagnostic::file_level(&name, message),
+            }
+            .with_help(Some(help))
+        })
+        .collect();
+    CliError::Input(crate::scenario::Diagnostics(faults))
+}
+
 /// `--resume` where no calibration has written its state: nothing to resume.
 fn no_state_to_resume(state: &std::path::Path, out: &std::path::Path) -> CliError {
     super::dir_name_fault(
@@ -157,6 +233,9 @@ fn no_state_to_resume(state: &std::path::Path, out: &std::path::Path) -> CliErro
     )
 }
 
+/// The way out of a refused `--resume` of the state `state` by the calibration whose hash is
+/// `sha256`: a fresh start over it, which takes `--force` when `check_not_another` would
+/// refuse it (the state is not this calibration's).
 fn afresh(state: &std::path::Path, sha256: &str) -> &'static str {
     if our_state(state, sha256).is_some_and(|v| interrupted_generations(&v).is_none()) {
         "or leave out --resume to start afresh over it"
@@ -364,19 +443,30 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
             )));
         }
         let text = String::from_utf8_lossy(&bytes);
-        output::parse_state(&text, &prov, &cal.settings).map_err(|m| {
+        output::parse_state(&text, &prov, &cal.settings).map_err(|fault| match fault {
+            // Said as a fresh start over it says it, located at --out.
+            output::StateFault::Damaged(why) => super::dir_name_fault(
+                "--out",
+                &args.out,
+                crate::output::DirNameFault {
+                    message: format!(
+                        "expected a calibration to --resume, found `{}`, whose `state.json` \
+                         is not a calibration state ({why})",
+                        args.out.display()
+                    ),
+                    help: format!("it cannot be resumed: {}", afresh.trim_start_matches("or ")),
+                },
+            ),
+            output::StateFault::Another { settings, .. } if !settings.is_empty() => {
+                settings_fault(&args.file, &state_path, &settings, afresh)
+            }
             // Which file: the directory may hold several calibrations' states over time. A
             // state of another calibration is told how to resume it first, so the way afresh
-            // is the other one ("or ..."); a damaged one has no other ("or" led nowhere).
-            let afresh = if m.contains(": resume with") {
-                afresh.to_string()
-            } else {
-                format!("it cannot be resumed: {}", afresh.trim_start_matches("or "))
-            };
-            CliError::Usage(format!(
-                "--resume: `{}`: {m}; {afresh}",
+            // is the other one ("or ...").
+            other => CliError::Usage(format!(
+                "--resume: `{}`: {other}; {afresh}",
                 state_path.display()
-            ))
+            )),
         })?
     } else {
         State::new(cal.settings.clone(), cal.parameters.len())
