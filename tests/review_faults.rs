@@ -141,3 +141,77 @@ fn a_comparison_says_b_s_own_seed_is_not_used() {
     succeeded(&o);
     assert!(!stderr(&o).contains("is not used"), "{}", stderr(&o));
 }
+
+/// `[country.military]` written before the first `[[country]]` was said only as "duplicate
+/// key `country`" at the `[[country]]` three lines below, where nothing is wrong. It is now
+/// said with the table header that made `country` a table, and how to order them, alike in
+/// a scenario (validate, run) and a calibration file.
+#[test]
+fn a_table_written_before_its_array_of_tables_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(
+        dir.path(),
+        "early.toml",
+        "[scenario]\nname = \"x\"\nstart = \"2025-01\"\nhorizon_years = 2\n\n\
+         [country.military]\nbudget = 1.0\n\n[[country]]\nid = \"AAA\"\n",
+    );
+    let calibration = write(
+        dir.path(),
+        "early-cal.toml",
+        "seed = 1\ncases = []\n[parameter.prior]\nkind = \"uniform\"\n\n[[parameter]]\n\
+         path = \"model.war_cost\"\n",
+    );
+    for (args, file, table, table_line, array_line, array) in [
+        (
+            vec!["validate"],
+            &scenario,
+            "country.military",
+            6,
+            9,
+            "country",
+        ),
+        (
+            vec!["run", "-q"],
+            &scenario,
+            "country.military",
+            6,
+            9,
+            "country",
+        ),
+        (
+            vec!["calibrate", "-q"],
+            &calibration,
+            "parameter.prior",
+            3,
+            6,
+            "parameter",
+        ),
+    ] {
+        let mut a = args.clone();
+        a.push(file.to_str().unwrap());
+        let o = run(&a);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(&format!(
+                "{}:{array_line}:3: error: {array}: TOML syntax error: duplicate key `{array}`",
+                file.display()
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "{table_line} | [{table}]\n  | {} made a table here",
+                "-".repeat(table.len() + 2)
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "help: `[{table}]` comes before any `[[{array}]]`, so `{array}` is already a \
+                 table: write `[{table}]` after the `[[{array}]]` it belongs to"
+            )),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -345,7 +345,7 @@ pub(crate) fn parse<'i>(
             if msg == "duplicate key" && !text.is_empty() && text.len() <= 64 {
                 msg = format!("duplicate key `{text}`");
             }
-            let d = Diagnostic::at(
+            let mut d = Diagnostic::at(
                 file,
                 src,
                 span.clone(),
@@ -353,6 +353,13 @@ pub(crate) fn parse<'i>(
                 format!("TOML syntax error: {msg}"),
             )
             .with_help(lone_cr_help(src, span.start).or_else(|| syntax_help(src, span.start)));
+            if msg.starts_with("duplicate key")
+                && let Some((table, help)) = table_before_array(src, span.start)
+            {
+                d = d
+                    .with_note_at(src, table, "made a table here")
+                    .with_help(Some(help));
+            }
             return Err(Diagnostics(vec![d]));
         }
     };
@@ -360,6 +367,41 @@ pub(crate) fn parse<'i>(
         return empty("holds only comments");
     }
     Ok(doc)
+}
+
+/// A duplicate key at an array-of-tables header `[[X]]` whose name an earlier table header
+/// took (`[X]` or `[X.sub]`, as `[country.military]` written before the first `[[country]]`):
+/// the earlier header's span and a help line. The reader says only "duplicate key" at
+/// `[[X]]`, which is not where the fault is.
+fn table_before_array(src: &str, at: usize) -> Option<(Range<usize>, String)> {
+    let name_of = |header: &str, open: &str, close: &str| -> Option<String> {
+        let inner = header.trim().strip_prefix(open)?;
+        let inner = inner.split('#').next()?.trim_end().strip_suffix(close)?;
+        Some(inner.split('.').map(str::trim).collect::<Vec<_>>().join("."))
+    };
+    let line_start = src[..at.min(src.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = src[line_start..].lines().next()?;
+    let array = name_of(line, "[[", "]]")?;
+    let mut offset = 0;
+    for l in src[..line_start].split_inclusive('\n') {
+        let t = l.trim_start();
+        if !t.starts_with("[[")
+            && let Some(table) = name_of(t, "[", "]")
+            && (table == array || table.starts_with(&format!("{array}.")))
+        {
+            let start = offset + (l.len() - t.len());
+            let end = start + t.trim_end().len();
+            return Some((
+                start..end,
+                format!(
+                    "`[{table}]` comes before any `[[{array}]]`, so `{array}` is already a \
+                     table: write `[{table}]` after the `[[{array}]]` it belongs to"
+                ),
+            ));
+        }
+        offset += l.len();
+    }
+    None
 }
 
 /// A hint for a syntax error at a carriage return not followed by a newline. A file saved
