@@ -746,6 +746,31 @@ pub fn warnings_with_sets(
             );
         }
     }
+    // A power's or deployment's capability a text sets: checked as the file's is.
+    for (texts, origin) in sets {
+        for text in texts.iter() {
+            let Some((path, _)) = text.split_once('=') else {
+                continue;
+            };
+            let cap = match ParamRef::resolve(path.trim(), s) {
+                Ok(r @ (ParamRef::Power { .. } | ParamRef::Deployment { .. }))
+                    if r.spec().key == "capability" =>
+                {
+                    s.get(r)
+                }
+                _ => continue,
+            };
+            let largest = super::read::largest_capability(s);
+            if let Some(w) = super::read::outside_capability_warning(cap, largest) {
+                let at = text.find('=').map_or(0, |i| i + 1);
+                added.push(
+                    Diagnostic::at(origin, text, at..text.len(), path.trim(), w.message)
+                        .with_help(Some(w.help.into()))
+                        .warning(),
+                );
+            }
+        }
+    }
     let currency_of_recounted = |d: &Diagnostic| {
         recounted.iter().any(|c| d.path.starts_with(&format!("country[{c}]."))
             && (d.message.starts_with("implausible currency figures")

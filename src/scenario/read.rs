@@ -115,6 +115,44 @@ pub(crate) fn currency_warnings(c: &Country) -> Vec<CurrencyWarning> {
     out
 }
 
+/// The capability of an outside power or a deployment (`capability`, what it can commit in
+/// the theatre, on the countries' scale) more than a thousand times the largest country's
+/// capability stock: as implausible as a country's stock a thousand times its budget, and
+/// as likely a partial change of unit (a power's capability in millions beside countries'
+/// figures in billions). `largest` is (the country's id, its capability). Said by the file's
+/// reader at the figure and by `--set` at its value: one rule, one message.
+pub(crate) fn outside_capability_warning(
+    cap: f64,
+    largest: Option<(&str, f64)>,
+) -> Option<CurrencyWarning> {
+    let (id, k) = largest?;
+    if !(cap.is_finite() && k.is_finite() && k > 0.0 && cap > 1e3 * k) {
+        return None;
+    }
+    Some(CurrencyWarning {
+        field: "capability",
+        message: format!(
+            "implausible currency figures: the capability {} is {} times the largest country's capability stock ({id}: {}) (three orders of magnitude or more)",
+            fmt_bound(cap),
+            ratio_text(cap / k),
+            fmt_bound(k)
+        ),
+        help: "a power's or deployment's capability is what it can commit in the theatre, on the scale of the countries' capability stocks; a factor like 1000 suggests a partial change of unit (millions for billions): give every currency figure of the scenario in its `currency` unit",
+    })
+}
+
+/// The country with the largest capability stock, as (id, capability), if any is positive.
+pub(crate) fn largest_capability(s: &Scenario) -> Option<(&str, f64)> {
+    s.countries
+        .iter()
+        .map(|c| (c.id.as_str(), c.military.capability))
+        .filter(|(_, k)| k.is_finite() && *k > 0.0)
+        .fold(None, |best: Option<(&str, f64)>, x| match best {
+            Some(b) if b.1 >= x.1 => Some(b),
+            _ => Some(x),
+        })
+}
+
 /// A share far below 1% as a percent with two significant digits: 6.9e-5 -> "0.0069%".
 fn small_percent(x: f64) -> String {
     let pct = 100.0 * x;
@@ -964,6 +1002,7 @@ impl<'a> Reader<'a> {
             );
         }
         s.derive();
+        self.check_outside_capability(root, &s);
         let gated_changes = self.policies(root, &mut s);
         self.check_bare_ties(root, &s);
         let priors = self.uncertain(root, &mut s);
@@ -1551,6 +1590,44 @@ impl<'a> Reader<'a> {
                      its default ({}) here",
                     d.get(i)
                 ));
+            }
+        }
+    }
+
+    /// Warn about a power's or deployment's `capability` this file writes that is implausible
+    /// beside the countries' ([`outside_capability_warning`]), at the figure.
+    fn check_outside_capability(&mut self, root: &DeTable<'_>, s: &Scenario) {
+        let largest = largest_capability(s);
+        for (kind, ids) in [
+            ("power", s.powers.iter().map(|p| (p.id.as_str(), p.params.capability)).collect::<Vec<_>>()),
+            (
+                "deployment",
+                s.deployments
+                    .iter()
+                    .map(|d| (d.id.as_str(), d.params.capability))
+                    .collect(),
+            ),
+        ] {
+            let Some(items) = lookup(root, kind).and_then(|v| v.get_ref().as_array()) else {
+                continue;
+            };
+            for (i, item) in items.iter().enumerate() {
+                let Some(t) = item.get_ref().as_table() else {
+                    continue;
+                };
+                let (Some(id), Some(v)) = (
+                    lookup(t, "id").and_then(|v| v.get_ref().as_str()),
+                    lookup(t, "capability"),
+                ) else {
+                    continue;
+                };
+                let Some(&(_, cap)) = ids.iter().find(|(x, _)| *x == id) else {
+                    continue;
+                };
+                if let Some(w) = outside_capability_warning(cap, largest) {
+                    self.warn(v.span(), &format!("{kind}[{i}].capability"), w.message)
+                        .help = Some(w.help.into());
+                }
             }
         }
     }
