@@ -227,9 +227,15 @@ pub fn differences(a: &Scenario, b: &Scenario) -> Vec<Change> {
             }
         }
     }
-    // Names, status, hosts and sides of entities on both sides.
-    let lb = labels(b);
-    for (k, la) in labels(a) {
+    // Names, status, hosts and sides, then members and contributors, of entities on both
+    // sides.
+    let described = |s: &Scenario| {
+        let mut v = labels(s);
+        v.extend(memberships(s));
+        v
+    };
+    let lb = described(b);
+    for (k, la) in described(a) {
         if let Some((_, l)) = lb.iter().find(|(x, _)| *x == k)
             && *l != la
         {
@@ -237,18 +243,6 @@ pub fn differences(a: &Scenario, b: &Scenario) -> Vec<Change> {
                 what: k,
                 a: text(la),
                 b: text(l.clone()),
-            });
-        }
-    }
-    let mb = memberships(b);
-    for (k, ma) in memberships(a) {
-        if let Some((_, m)) = mb.iter().find(|(x, _)| *x == k)
-            && *m != ma
-        {
-            out.push(Change {
-                what: k,
-                a: text(ma),
-                b: text(m.clone()),
             });
         }
     }
