@@ -282,3 +282,75 @@ fn a_power_capability_a_thousand_times_the_countries_is_warned_of() {
     let o = run(&["validate", BUNDLED]);
     assert!(!stderr(&o).contains("implausible"), "{}", stderr(&o));
 }
+
+/// Trial 12: the run page had no GDP lost (nor disputes, nor the final balance) though the
+/// docs said it labels it with the unit; the JSON did not say its unit; a one-year horizon
+/// read "1 years". The page's per-run cells now carry the JSON's values, the JSON its
+/// `currency`, and a year is one year.
+#[test]
+fn the_run_page_shows_gdp_lost_in_the_unit_the_json_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    let json = dir.path().join("r.json");
+    let o = run(&[
+        "run",
+        BUNDLED,
+        "--runs",
+        "300",
+        "--horizon-years",
+        "1",
+        "--no-attribution",
+        "--out",
+        json.to_str().unwrap(),
+        "--report",
+        page.to_str().unwrap(),
+        "-q",
+    ]);
+    succeeded(&o);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc: toml::Value =
+        toml::from_str(&std::fs::read_to_string(root.join(BUNDLED)).unwrap()).unwrap();
+    let currency = doc["scenario"]["currency"].as_str().unwrap();
+    assert_eq!(v["currency"], currency);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains(&format!("GDP lost by challenger and target ({currency})")),
+        "no GDP lost row with its unit"
+    );
+    for m in [
+        "crises",
+        "disputes",
+        "gdp_lost",
+        "final_balance",
+        "years_to_first_use_of_force",
+    ] {
+        for q in ["mean", "p05", "p50", "p95"] {
+            let key = format!("data-k=\"/metrics/{m}/{q}\" data-v=\"");
+            let at = html.find(&key).unwrap_or_else(|| panic!("no cell {m} {q}")) + key.len();
+            let shown: f64 = html[at..at + html[at..].find('"').unwrap()]
+                .parse()
+                .unwrap();
+            assert_eq!(shown, v["metrics"][m][q].as_f64().unwrap(), "{m} {q}");
+        }
+    }
+    assert!(html.contains("horizon 1 year;"), "page: horizon in years");
+    assert!(!html.contains("1 years"), "page: 1 years");
+    let o = run(&[
+        "run",
+        BUNDLED,
+        "--runs",
+        "300",
+        "--horizon-years",
+        "1",
+        "--no-attribution",
+    ]);
+    succeeded(&o);
+    assert!(
+        stdout(&o).contains("(censored at 1 year:"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("1 years"), "{}", stdout(&o));
+}

@@ -1751,11 +1751,7 @@ fn lay_out(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
 /// What each probability of a nested table is, for a horizon of `years`: the window is not
 /// printed anywhere else in the table (`deter run` says "at least once in 10 years").
 fn horizon_words(years: u32) -> String {
-    let y = if years == 1 {
-        "1 year".to_string()
-    } else {
-        format!("{years} years")
-    };
+    let y = crate::report::years(years);
     format!(
         "Each probability is the share of runs in which the event happened at least once over the \
          {y} of the horizon (deterrence held: no use of force in any of them), not per year.\n"

@@ -244,7 +244,7 @@ fn scenario_section(s: &Scenario) -> Markup {
         section id="scenario" {
             h2 { "Scenario" }
             p {
-                "Start " (s.meta.start.to_string()) ", horizon " (s.meta.horizon_years) " years; money in "
+                "Start " (s.meta.start.to_string()) ", horizon " (super::years(s.meta.horizon_years)) "; money in "
                 (s.meta.currency) "."
             }
             h3 { "Countries" }
@@ -702,6 +702,54 @@ fn crises_section(r: &Report) -> Markup {
                 charts::category_bars("Crisis opportunities per run", "crises", &labels, shares),
                 "Histogram of crisis opportunities per run.",
             ))
+            (per_run_table(r))
+        }
+    }
+}
+
+/// Every per-run amount of the table's "per run" block (crises, disputes, GDP lost in the
+/// scenario's unit, the final balance, years to first use of force): mean and the 5%, 50%
+/// and 95% quantiles over runs, region-wide, each cell carrying its JSON value.
+fn per_run_table(r: &Report) -> Markup {
+    let m = &r.metrics;
+    let t = &m.years_to_first_use_of_force;
+    let row = |key: &str, label: String, v: [f64; 4], text: fn(f64) -> String| {
+        html! {
+            tr {
+                td { (label) }
+                @for (q, x) in ["mean", "p05", "p50", "p95"].iter().zip(v) {
+                    (num_cell(&format!("/metrics/{key}/{q}"), x, text(x)))
+                }
+            }
+        }
+    };
+    html! {
+        table {
+            thead {
+                tr {
+                    th { "per run, over " (super::years(r.horizon_years)) ", all rivalries" }
+                    th class="n" { "mean" } th class="n" { "p5" } th class="n" { "p50" } th class="n" { "p95" }
+                }
+            }
+            tbody {
+                @for (k, ((key, d), def)) in m.entries().zip(&METRICS).enumerate() {
+                    @if m.defined(k) {
+                        (row(key, crate::outputs::metric_label(def, &r.currency), [d.mean, d.p05, d.p50, d.p95], num))
+                    } @else {
+                        tr { td { (crate::outputs::metric_label(def, &r.currency)) } td colspan="4" { "no rivalry: no value" } }
+                    }
+                }
+                (row(
+                    crate::outputs::YEARS_TO_FORCE,
+                    "years to first use of force".into(),
+                    [t.mean, t.p05, t.p50, t.p95],
+                    super::table::years,
+                ))
+            }
+        }
+        p class="note" {
+            "GDP lost is the challengers' and targets' together, summed over rivalries; the balance is the most challenger-favourable rivalry's at the horizon's end. "
+            (super::table::censored_note(r.horizon_years))
         }
     }
 }
@@ -834,7 +882,7 @@ fn run_provenance(v: &RunView<'_>) -> Markup {
                 tr { th { "runs" } td data-k="/runs" data-v=(r.runs as f64) { (r.runs) } }
                 tr {
                     th { "horizon" }
-                    td { (r.horizon_years) " years, " (r.steps_per_year) " steps per year" }
+                    td { (super::years(r.horizon_years)) ", " (r.steps_per_year) " steps per year" }
                 }
                 (overrides_row("what-ifs (--set)", "", &r.overrides))
                 tr { th { "RNG" } td { (r.rng) } }

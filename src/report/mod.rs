@@ -37,6 +37,15 @@ pub fn tiny_interval(lo: f64, hi: f64, decimals: usize) -> Option<String> {
         .then(|| format!("within +-{:.*}5", decimals, 0.0))
 }
 
+/// A number of years in words: "1 year", "10 years".
+pub fn years(n: u32) -> String {
+    if n == 1 {
+        "1 year".into()
+    } else {
+        format!("{n} years")
+    }
+}
+
 /// `x` (a share or a probability difference) in percent at `decimals` decimals, as every
 /// table and page prints it: the decimal the JSON and CSV carry (the shortest text that reads
 /// back as `x`), shifted two places and rounded half away from zero, so "0.7555" prints
@@ -665,6 +674,10 @@ pub struct Report {
     pub engine_version: &'static str,
     /// The scenario's `[scenario].name`.
     pub scenario: String,
+    /// The scenario's money unit (`[scenario].currency`), the unit of `gdp_lost`, and of the
+    /// labels of the table and the page ("GDP lost, USD bn (current)":
+    /// `outputs::metric_label`).
+    pub currency: String,
     /// SHA-256 of the canonical serialisation of the validated scenario (hex).
     pub scenario_sha256: String,
     /// Master seed.
@@ -721,10 +734,6 @@ pub struct Report {
     /// (`report::attribution`); absent when switched off (`--no-attribution`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution: Option<attribution::AttributionOut>,
-    /// The scenario's money unit (`[scenario].currency`), for the labels of the table and
-    /// the page ("GDP lost, USD bn (current)": `outputs::metric_label`); not in the JSON.
-    #[serde(skip)]
-    pub currency: String,
 }
 
 /// Adaptive stopping (`deter run --until-ci`), see docs/SWEEPS.md.

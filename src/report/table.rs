@@ -462,8 +462,8 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
     metric_with(&mut out, "years to first use of force", &tm, years);
     let _ = writeln!(
         out,
-        "    (censored at {} years: no use of force in {}% of runs)",
-        r.horizon_years,
+        "    (censored at {}: no use of force in {}% of runs)",
+        super::years(r.horizon_years),
         super::percent(t.censored_share, 1)
     );
     if r.rivalries.len() > 1 {
@@ -858,15 +858,16 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
     out.lines().map(|l| format!("{}\n", l.trim_end())).collect()
 }
 
-/// The header line of a per-run metrics block ("per run, over N years", mean and quantiles).
 /// The note under a comparison's years to first use of force: its mean is censored.
 pub(super) fn censored_note(horizon_years: u32) -> String {
     format!(
-        "(years to first use of force: censored at {horizon_years} years, a run without any \
-         use of force counts {horizon_years}; the share of such runs is deterrence held)"
+        "(years to first use of force: censored at {}, a run without any use of force counts \
+         {horizon_years}; the share of such runs is deterrence held)",
+        super::years(horizon_years)
     )
 }
 
+/// The header line of a per-run metrics block ("per run, over N years", mean and quantiles).
 fn metrics_header(out: &mut String, horizon_years: u32) {
     let _ = writeln!(
         out,
