@@ -214,6 +214,22 @@ fn a_table_written_before_its_array_of_tables_is_named() {
             "{args:?}: {err}"
         );
     }
+    // A bare `[country]` before `[[country]]`: the help says to write the entry as one of
+    // the array (moving it after `[[country]]` would be the same fault).
+    let bare = write(
+        dir.path(),
+        "bare.toml",
+        "[scenario]\nname = \"x\"\n\n[country]\nid = \"AAA\"\n\n[[country]]\nid = \"BBB\"\n",
+    );
+    let o = run(&["validate", bare.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "help: `[country]` makes `country` one table, and `[[country]]` an entry of an \
+             array of tables: write each entry as `[[country]]`"
+        ),
+        "{err}"
+    );
 }
 
 /// A power's capability written in millions beside countries' figures in billions (60,000
@@ -353,4 +369,47 @@ fn the_run_page_shows_gdp_lost_in_the_unit_the_json_names() {
         stdout(&o)
     );
     assert!(!stdout(&o).contains("1 years"), "{}", stdout(&o));
+}
+
+/// Review of this session's changes (helper trial): a named policy magnitude was listed twice
+/// (`changes[0].set` and its name), and B's seed and runs were said "not used" when B's file
+/// gave neither (their defaults).
+#[test]
+fn a_named_magnitude_is_one_change_and_an_unwritten_seed_is_not_said() {
+    let o = run(&[
+        "compare",
+        "scenarios/shea-special-envoy.toml",
+        "scenarios/shea-special-envoy.toml",
+        "--set-b",
+        "policy.special-envoy.monitoring_target=0.8",
+        "--runs",
+        "20",
+        "--horizon-years",
+        "1",
+        "--no-attribution",
+        "--format",
+        "json",
+    ]);
+    succeeded(&o);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let what: Vec<&str> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["what"].as_str().unwrap())
+        .collect();
+    assert_eq!(what, ["policy.special-envoy.changes[0].set"]);
+    // B writes no seed and no runs: nothing to say of them.
+    let dir = tempfile::tempdir().unwrap();
+    let text = bundled_with("", "");
+    let bare: String = text
+        .lines()
+        .filter(|l| !l.starts_with("seed =") && !l.starts_with("runs ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(bare, text, "the bundled file writes a seed or runs");
+    let a = write(dir.path(), "a.toml", &text);
+    let b = write(dir.path(), "b.toml", &bare);
+    let (_, err) = changes(&a, &b);
+    assert!(!err.contains("is not used"), "{err}");
 }

@@ -447,12 +447,17 @@ pub(super) fn same_file_warning(
     // B's own seed and runs are not used (A's are, or the flags'); nor are its name and
     // description simulated: two files that differ only there are the same scenario.
     let unused: Vec<String> = [
-        ("seed", sa.meta.seed, sb.meta.seed, args.sim.seed.is_none()),
+        (
+            "seed",
+            sa.meta.seed,
+            sb.meta.seed,
+            sb.meta.seed_given && args.sim.seed.is_none(),
+        ),
         (
             "runs",
             sa.meta.runs,
             sb.meta.runs,
-            args.sim.runs.is_none() && args.until.until_ci.is_none(),
+            sb.meta.runs_given && args.sim.runs.is_none() && args.until.until_ci.is_none(),
         ),
     ]
     .into_iter()
@@ -474,6 +479,7 @@ pub(super) fn same_file_warning(
         s.meta.description.clear();
         s.meta.seed = 0;
         s.meta.runs = 0;
+        (s.meta.seed_given, s.meta.runs_given) = (false, false);
         s
     };
     let (sa, sb) = (&simulated(sa), &simulated(sb));

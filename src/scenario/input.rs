@@ -391,13 +391,18 @@ fn table_before_array(src: &str, at: usize) -> Option<(Range<usize>, String)> {
         {
             let start = offset + (l.len() - t.len());
             let end = start + t.trim_end().len();
-            return Some((
-                start..end,
+            let help = if table == array {
+                format!(
+                    "`[{array}]` makes `{array}` one table, and `[[{array}]]` an entry of an \
+                     array of tables: write each entry as `[[{array}]]`"
+                )
+            } else {
                 format!(
                     "`[{table}]` comes before any `[[{array}]]`, so `{array}` is already a \
                      table: write `[{table}]` after the `[[{array}]]` it belongs to"
-                ),
-            ));
+                )
+            };
+            return Some((start..end, help));
         }
         offset += l.len();
     }

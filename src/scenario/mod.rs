@@ -102,6 +102,12 @@ pub struct Meta {
     pub runs: u64,
     pub seed: u64,
     pub currency: String,
+    /// Whether the file (or a base it extends) writes `runs` and `seed`, rather than leaving
+    /// them at their defaults; not part of the scenario's fingerprint.
+    #[serde(skip)]
+    pub runs_given: bool,
+    #[serde(skip)]
+    pub seed_given: bool,
 }
 
 /// Either side of an alliance or deployment: a regional country or an outside power.

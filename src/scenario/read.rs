@@ -952,6 +952,8 @@ impl<'a> Reader<'a> {
                 runs: 10_000,
                 seed: 1,
                 currency: "USD bn (current)".into(),
+                runs_given: false,
+                seed_given: false,
             },
             model: ModelParams::defaults(),
             powers: Vec::new(),
@@ -1265,11 +1267,13 @@ impl<'a> Reader<'a> {
             && let Some(r) = self.unsigned(v, "scenario.runs", 1, crate::MAX_RUNS)
         {
             m.runs = r;
+            m.runs_given = true;
         }
         if let Some(v) = lookup(t, "seed")
             && let Some(x) = self.unsigned(v, "scenario.seed", 0, i64::MAX as u64)
         {
             m.seed = x;
+            m.seed_given = true;
         }
     }
 
