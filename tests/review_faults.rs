@@ -413,3 +413,101 @@ fn a_named_magnitude_is_one_change_and_an_unwritten_seed_is_not_said() {
     let (_, err) = changes(&a, &b);
     assert!(!err.contains("is not used"), "{err}");
 }
+
+/// Review of this session's changes (helper trial): a state of this calibration damaged
+/// inside (its population gone, its settings edited or missing, its stop removed or bogus)
+/// was "this calibration, interrupted" to a fresh start, which told to resume it, and the
+/// resume then said it was damaged, or ran on into a wrong state (a generation past
+/// `max_generations`, a history 0, 0, 2). Now each is "not a calibration state" with the
+/// same reason either way, and the file is left as it was.
+#[test]
+fn a_damaged_state_of_this_calibration_is_said_alike_fresh_and_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = common::root().join("scenarios/history");
+    let f = write(
+        dir.path(),
+        "c.toml",
+        &format!(
+            "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n\
+             statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+             cases = [\"{}\"]\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, 3.0]\n",
+            history.join("serbia-kosovo.record.toml").display()
+        ),
+    );
+    let out = dir.path().join("cal");
+    let calibrate = |more: &[&str]| {
+        let mut a = vec![
+            "calibrate",
+            f.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ];
+        a.extend(more);
+        run(&a)
+    };
+    succeeded(&calibrate(&[]));
+    let state = out.join("state.json");
+    let finished: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert_eq!(finished["stopped"], "max_generations", "{finished}");
+    let edits: [(&str, fn(&mut serde_json::Value)); 6] = [
+        ("its `population` is damaged", |v| {
+            v.as_object_mut().unwrap().remove("population");
+        }),
+        ("its `stopped` is damaged", |v| {
+            v["stopped"] = serde_json::Value::Null
+        }),
+        ("its `stopped` is damaged", |v| {
+            v["stopped"] = "bogus".into()
+        }),
+        ("its `settings` are damaged (`particles`)", |v| {
+            v.as_object_mut().unwrap().remove("settings");
+        }),
+        ("its `settings` are damaged (`seed`)", |v| {
+            v["settings"]["seed"] = (-1).into()
+        }),
+        (
+            "its `settings` are not those of the calibration its `calibration_sha256` names \
+             (`particles`)",
+            |v| v["settings"]["particles"] = 21.into(),
+        ),
+    ];
+    for (why, edit) in edits {
+        let mut v = finished.clone();
+        edit(&mut v);
+        let text = serde_json::to_string(&v).unwrap();
+        std::fs::write(&state, &text).unwrap();
+        let said = format!("whose `state.json` is not a calibration state ({why})");
+        for (more, head) in [
+            (
+                &[][..],
+                "expected a directory this calibration may start afresh in",
+            ),
+            (&["--resume"][..], "expected a calibration to --resume"),
+        ] {
+            let o = calibrate(more);
+            assert_eq!(o.status.code(), Some(2), "{why} {more:?}");
+            let err = stderr(&o);
+            assert!(
+                err.starts_with(&format!(
+                    "--out:1:1: error: {head}, found `{}`, {said}",
+                    out.display()
+                )) && err.contains("--force"),
+                "{why} {more:?}: {err}"
+            );
+            assert_eq!(
+                std::fs::read_to_string(&state).unwrap(),
+                text,
+                "{why} {more:?}"
+            );
+        }
+    }
+    // The state as written resumes (finished: its outputs written again).
+    std::fs::write(
+        &state,
+        serde_json::to_string_pretty(&finished).unwrap() + "\n",
+    )
+    .unwrap();
+    succeeded(&calibrate(&["--resume"]));
+}

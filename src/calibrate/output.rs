@@ -228,41 +228,69 @@ pub fn parse_state(
 ) -> Result<State, StateFault> {
     let v = state_value(text).map_err(StateFault::Damaged)?;
     let bad = |what: &str| StateFault::Damaged(format!("its `{what}` is damaged"));
-    if v["calibration_sha256"] != prov.calibration_sha256.as_str()
-        || v["engine_version"] != prov.engine_version.as_str()
-        || v["settings"]["seed"].as_u64() != Some(settings.seed)
-    {
+    // The settings as this calibration has them, and whether the state's are of their kind
+    // (a whole number or a number): a state without them, or with `"ten"`, is damaged, not
+    // another calibration's.
+    let now: [(&'static str, serde_json::Value, bool); 7] = [
+        ("particles", settings.particles.into(), true),
+        ("max_generations", settings.max_generations.into(), true),
+        ("quantile", settings.quantile.into(), false),
+        ("min_acceptance", settings.min_acceptance.into(), false),
+        ("target_tolerance", settings.target_tolerance.into(), false),
+        (
+            "max_attempts_per_particle",
+            settings.max_attempts_per_particle.into(),
+            true,
+        ),
+        ("seed", settings.seed.into(), true),
+    ];
+    for (key, _, whole) in &now {
+        let x = &v["settings"][*key];
+        let ok = if *whole {
+            x.as_u64().is_some()
+        } else {
+            x.as_f64().is_some_and(f64::is_finite)
+        };
+        if !ok {
+            return Err(StateFault::Damaged(format!(
+                "its `settings` are damaged (`{key}`)"
+            )));
+        }
+    }
+    let changes: Vec<SettingChange> = now
+        .into_iter()
+        .filter(|(k, x, _)| v["settings"][*k] != *x)
+        .map(|(key, now, _)| SettingChange {
+            key,
+            state: v["settings"][key].clone(),
+            now,
+        })
+        .collect();
+    let ours = v["calibration_sha256"] == prov.calibration_sha256.as_str();
+    let engine_same = v["engine_version"] == prov.engine_version.as_str();
+    if ours && engine_same && !changes.is_empty() {
+        // The hash covers the calibration file's text, settings included: a state of this
+        // calibration with other settings was edited.
+        return Err(StateFault::Damaged(format!(
+            "its `settings` are not those of the calibration its `calibration_sha256` names \
+             (`{}`)",
+            changes[0].key
+        )));
+    }
+    if !ours || !engine_same {
         // What the state says of itself that differs from this calibration, where it can
         // say it: its settings and engine version (a record's or scenario's text is known
         // only by its hash).
-        let now: [(&'static str, serde_json::Value); 7] = [
-            ("particles", settings.particles.into()),
-            ("max_generations", settings.max_generations.into()),
-            ("quantile", settings.quantile.into()),
-            ("min_acceptance", settings.min_acceptance.into()),
-            ("target_tolerance", settings.target_tolerance.into()),
-            (
-                "max_attempts_per_particle",
-                settings.max_attempts_per_particle.into(),
-            ),
-            ("seed", settings.seed.into()),
-        ];
-        let settings = now
-            .into_iter()
-            .filter(|(k, x)| v["settings"][*k] != *x)
-            .map(|(key, now)| SettingChange {
-                key,
-                state: v["settings"][key].clone(),
-                now,
-            })
-            .collect();
-        let engine = (v["engine_version"] != prov.engine_version.as_str()).then(|| {
+        let engine = (!engine_same).then(|| {
             (
                 v["engine_version"].to_string(),
                 prov.engine_version.to_string(),
             )
         });
-        return Err(StateFault::Another { settings, engine });
+        return Err(StateFault::Another {
+            settings: changes,
+            engine,
+        });
     }
     let d = v["d"].as_u64().ok_or_else(|| bad("d"))? as usize;
     let mut history = Vec::new();
@@ -298,12 +326,27 @@ pub fn parse_state(
             "its `population`'s lengths do not agree".into(),
         ));
     }
+    // The generations in order, a population once there is one, a stop that is one, and a
+    // stop once the last generation ran: anything else would resume into a wrong state.
+    if history.iter().enumerate().any(|(i, g)| g.index != i) {
+        return Err(bad("history"));
+    }
+    if history.is_empty() != population.is_none() {
+        return Err(bad("population"));
+    }
+    let stopped = match &v["stopped"] {
+        serde_json::Value::Null => None,
+        x => Some(x.as_str().and_then(Stop::parse).ok_or_else(|| bad("stopped"))?),
+    };
+    if stopped.is_none() && history.len() >= settings.max_generations {
+        return Err(bad("stopped"));
+    }
     Ok(State {
         settings: settings.clone(),
         d,
         history,
         population,
-        stopped: v["stopped"].as_str().and_then(Stop::parse),
+        stopped,
     })
 }
 

@@ -73,7 +73,12 @@ const MAX_STATE_BYTES: usize = 256 << 20;
 /// Refuse too, unless `--force`, a fresh start over this calibration interrupted (its state
 /// has finished generations and no stop): the same command without `--resume` replaced the
 /// finished generations without a word.
-fn check_not_another(args: &CalibrateArgs, sha256: &str) -> Result<(), CliError> {
+fn check_not_another(
+    args: &CalibrateArgs,
+    prov: &output::Provenance,
+    settings: &abc::Settings,
+) -> Result<(), CliError> {
+    let sha256 = prov.calibration_sha256.as_str();
     let state = args.out.join("state.json");
     if args.resume || args.force || !state.exists() {
         return Ok(());
@@ -87,7 +92,7 @@ fn check_not_another(args: &CalibrateArgs, sha256: &str) -> Result<(), CliError>
         )
     };
     // Not a calibration state at all: said as `--resume` says it.
-    if let Some(why) = not_a_state(&state) {
+    if let Some(why) = not_a_state(&state, prov, settings) {
         return Err(at_out(
             format!(
                 "expected a directory this calibration may start afresh in, found `{}`, whose \
@@ -149,7 +154,13 @@ fn interrupted_generations(ours: &serde_json::Value) -> Option<usize> {
 
 /// Why the file `state` is not a calibration state at all (not JSON, another format, too
 /// large or unreadable), the reason [`output::StateFault::Damaged`] gives; None when it is one.
-fn not_a_state(state: &std::path::Path) -> Option<String> {
+/// A state of this calibration (`prov`, `settings`) is read whole: one whose parts are
+/// damaged is not a calibration state either, whichever way it is met.
+fn not_a_state(
+    state: &std::path::Path,
+    prov: &output::Provenance,
+    settings: &abc::Settings,
+) -> Option<String> {
     let bytes = match crate::scenario::read_bounded(state, MAX_STATE_BYTES) {
         Ok(b) if b.len() > MAX_STATE_BYTES => {
             return Some(format!(
@@ -159,7 +170,11 @@ fn not_a_state(state: &std::path::Path) -> Option<String> {
         Ok(b) => b,
         Err(e) => return Some(format!("it cannot be read: {e}")),
     };
-    output::state_value(&String::from_utf8_lossy(&bytes)).err()
+    let text = String::from_utf8_lossy(&bytes);
+    match output::parse_state(&text, prov, settings) {
+        Err(output::StateFault::Damaged(why)) => Some(why),
+        _ => None,
+    }
 }
 
 /// `--resume` of a state whose settings differ from the calibration file's: each setting
@@ -207,7 +222,13 @@ fn settings_fault(
                 .and_then(|d| d.get_ref().get(c.key).map(|v| v.span()));
             match span {
                 Some(span) => crate::scenario::Diagnostic::at(&name, &src, span, c.key, message),
-                None => crate::scenario::Diagnostic::file_level(&name, message),
+                None => crate::scenario::Diagnostic::file_level(
+                    &name,
+                    format!(
+                        "{message}, its default (the file does not write `{}`)",
+                        c.key
+                    ),
+                ),
             }
             .with_help(Some(help))
         })
@@ -416,12 +437,12 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     // After the lock: a state another calibration is writing right now is neither
     // "interrupted" nor "another calibration's results" but busy, and the lock says so. (A
     // directory created above holds no state, so this refuses nothing there.)
-    check_not_another(args, &calibration_sha256)?;
     let prov = output::Provenance {
         engine_version: crate::ENGINE_VERSION.to_string(),
         seed: cal.settings.seed,
         calibration_sha256,
     };
+    check_not_another(args, &prov, &cal.settings)?;
     let mut state = if args.resume {
         // Read with a bound (MAX_STATE_BYTES).
         let bytes = crate::scenario::read_bounded(&state_path, MAX_STATE_BYTES).map_err(|e| {
@@ -454,7 +475,10 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
                          is not a calibration state ({why})",
                         args.out.display()
                     ),
-                    help: format!("it cannot be resumed: {}", afresh.trim_start_matches("or ")),
+                    // As a fresh start over it refuses it without --force.
+                    help: "it cannot be resumed: leave out --resume and add --force to start \
+                           afresh over it (its results are replaced)"
+                        .into(),
                 },
             ),
             output::StateFault::Another { settings, .. } if !settings.is_empty() => {
