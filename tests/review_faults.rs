@@ -451,7 +451,8 @@ fn a_damaged_state_of_this_calibration_is_said_alike_fresh_and_resumed() {
     let finished: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     assert_eq!(finished["stopped"], "max_generations", "{finished}");
-    let edits: [(&str, fn(&mut serde_json::Value)); 6] = [
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 6] = [
         ("its `population` is damaged", |v| {
             v.as_object_mut().unwrap().remove("population");
         }),
