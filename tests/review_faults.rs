@@ -259,8 +259,8 @@ fn a_power_capability_a_thousand_times_the_countries_is_warned_of() {
         .map(|c| (c["id"].as_str().unwrap().to_string(), stock(c)))
         .fold((String::new(), 0.0), |b, x| if x.1 > b.1 { x } else { b });
     let said = format!(
-        "warning: power.USA.capability: implausible currency figures: the capability 60000 is \
-         {:.0} times the largest country's capability stock ({id}: {largest})",
+        "warning: power.USA.capability: implausible currency figures: `power.USA.capability` \
+         60000 is {:.0} times the largest country's capability stock ({id}: {largest})",
         60000.0 / largest
     );
     let o = run(&[
@@ -291,8 +291,25 @@ fn a_power_capability_a_thousand_times_the_countries_is_warned_of() {
         let o = run(&a);
         succeeded(&o);
         let err = stderr(&o);
-        let file_said = said.replace("power.USA.capability", "power[0].capability");
+        let file_said = said.replacen("power.USA.capability", "power[0].capability", 1);
         assert!(err.contains(&file_said), "{args:?}: {err}");
+    }
+    // A --set that replaces the file's figure: the file's warning is left out (it warned
+    // of a figure the run does not use), whether the new value warns or not.
+    for (value, warned) in [("60", false), ("70000", true)] {
+        let o = run(&[
+            "validate",
+            f.to_str().unwrap(),
+            "--set",
+            &format!("power.USA.capability={value}"),
+        ]);
+        let err = stderr(&o);
+        assert_eq!(
+            err.matches("implausible").count(),
+            usize::from(warned),
+            "{value}: {err}"
+        );
+        assert!(!err.contains("60000 is"), "{value}: {err}");
     }
     // The bundled file itself: no such warning.
     let o = run(&["validate", BUNDLED]);

@@ -746,22 +746,28 @@ pub fn warnings_with_sets(
             );
         }
     }
-    // A power's or deployment's capability a text sets: checked as the file's is.
+    // A power's or deployment's capability a text sets: checked as the file's is, the
+    // file's warning of the figure it replaces left out.
+    let mut replaced_capability: Vec<String> = Vec::new();
     for (texts, origin) in sets {
         for text in texts.iter() {
             let Some((path, _)) = text.split_once('=') else {
                 continue;
             };
-            let cap = match ParamRef::resolve(path.trim(), s) {
-                Ok(r @ (ParamRef::Power { .. } | ParamRef::Deployment { .. }))
+            let (entity, cap) = match ParamRef::resolve(path.trim(), s) {
+                Ok(r @ ParamRef::Power { power, .. }) if r.spec().key == "capability" => {
+                    (format!("power.{}", s.powers[power].id), s.get(r))
+                }
+                Ok(r @ ParamRef::Deployment { deployment, .. })
                     if r.spec().key == "capability" =>
                 {
-                    s.get(r)
+                    (format!("deployment.{}", s.deployments[deployment].id), s.get(r))
                 }
                 _ => continue,
             };
+            replaced_capability.push(super::read::outside_capability_words(&entity));
             let largest = super::read::largest_capability(s);
-            if let Some(w) = super::read::outside_capability_warning(cap, largest) {
+            if let Some(w) = super::read::outside_capability_warning(&entity, cap, largest) {
                 let at = text.find('=').map_or(0, |i| i + 1);
                 added.push(
                     Diagnostic::at(origin, text, at..text.len(), path.trim(), w.message)
@@ -784,6 +790,9 @@ pub fn warnings_with_sets(
                 .iter()
                 .any(|id| d.message.starts_with(&format!("policy `{id}` starts ")))
                 && !currency_of_recounted(d)
+                && !replaced_capability
+                    .iter()
+                    .any(|w| d.message.starts_with(w.as_str()))
         })
         .collect();
     for d in added {

@@ -122,6 +122,7 @@ pub(crate) fn currency_warnings(c: &Country) -> Vec<CurrencyWarning> {
 /// figures in billions). `largest` is (the country's id, its capability). Said by the file's
 /// reader at the figure and by `--set` at its value: one rule, one message.
 pub(crate) fn outside_capability_warning(
+    entity: &str,
     cap: f64,
     largest: Option<(&str, f64)>,
 ) -> Option<CurrencyWarning> {
@@ -132,13 +133,20 @@ pub(crate) fn outside_capability_warning(
     Some(CurrencyWarning {
         field: "capability",
         message: format!(
-            "implausible currency figures: the capability {} is {} times the largest country's capability stock ({id}: {}) (three orders of magnitude or more)",
+            "{} {} is {} times the largest country's capability stock ({id}: {}) (three orders of magnitude or more)",
+            outside_capability_words(entity),
             fmt_bound(cap),
             ratio_text(cap / k),
             fmt_bound(k)
         ),
         help: "a power's or deployment's capability is what it can commit in the theatre, on the scale of the countries' capability stocks; a factor like 1000 suggests a partial change of unit (millions for billions): give every currency figure of the scenario in its `currency` unit",
     })
+}
+
+/// The start of [`outside_capability_warning`]'s message for `entity` (`power.USA`,
+/// `deployment.KFOR`): a value `--set` gives replaces the file's warning that starts so.
+pub(crate) fn outside_capability_words(entity: &str) -> String {
+    format!("implausible currency figures: `{entity}.capability`")
 }
 
 /// The country with the largest capability stock, as (id, capability), if any is positive.
@@ -1628,7 +1636,7 @@ impl<'a> Reader<'a> {
                 let Some(&(_, cap)) = ids.iter().find(|(x, _)| *x == id) else {
                     continue;
                 };
-                if let Some(w) = outside_capability_warning(cap, largest) {
+                if let Some(w) = outside_capability_warning(&format!("{kind}.{id}"), cap, largest) {
                     self.warn(v.span(), &format!("{kind}[{i}].capability"), w.message)
                         .help = Some(w.help.into());
                 }
