@@ -529,3 +529,70 @@ fn a_damaged_state_of_this_calibration_is_said_alike_fresh_and_resumed() {
     .unwrap();
     succeeded(&calibrate(&["--resume"]));
 }
+
+/// Trial 12: a policy's change of a currency figure to an implausible value (a GDP in
+/// millions beside a budget in billions; a power's capability scaled 1000x) ran without a
+/// word, though `--set` of the same value was warned of. The same message now, at the
+/// change's value.
+#[test]
+fn a_policy_moving_a_currency_figure_is_warned_of_as_set_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = write(
+        dir.path(),
+        "base.toml",
+        &std::fs::read_to_string(root.join(BUNDLED)).unwrap(),
+    );
+    let f = write(
+        dir.path(),
+        "boom.toml",
+        "extends = \"base.toml\"\n[[policy]]\nid = \"boom\"\nstart = \"2026-01\"\n\
+         changes = [{ path = \"country.SRB.economic.gdp\", set = 95000.0 }, \
+         { path = \"power.USA.capability\", scale = 1000.0 }]\n",
+    );
+    let o = run(&["validate", f.to_str().unwrap()]);
+    succeeded(&o);
+    let from_file = stderr(&o);
+    // What --set of the same values says, after its location and path.
+    let said = |set: &str| {
+        let o = run(&["validate", base.to_str().unwrap(), "--set", set]);
+        let err = stderr(&o);
+        let line = err
+            .lines()
+            .find(|l| l.contains("implausible"))
+            .unwrap_or_else(|| panic!("{set}: {err}"))
+            .to_string();
+        line.split_once(": warning: ")
+            .and_then(|(_, rest)| rest.split_once(": "))
+            .map(|(_, message)| message.to_string())
+            .unwrap()
+    };
+    for (set, at) in [
+        (
+            "country.SRB.economic.gdp=95000",
+            "boom.toml:5:55: warning: policy[0].changes[0].set: ",
+        ),
+        (
+            "power.USA.capability=60000",
+            "boom.toml:5:107: warning: policy[0].changes[1].scale: ",
+        ),
+    ] {
+        let message = said(set);
+        assert!(
+            from_file.contains(&format!("{at}{message}")),
+            "{set}: {message}\n{from_file}"
+        );
+    }
+    // The bundled overlays' policies: none warned.
+    for overlay in [
+        "scenarios/mediu-tri-level.toml",
+        "scenarios/combined-proposals.toml",
+    ] {
+        let o = run(&["validate", overlay]);
+        assert!(
+            !stderr(&o).contains("implausible"),
+            "{overlay}: {}",
+            stderr(&o)
+        );
+    }
+}

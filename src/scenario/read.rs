@@ -1014,6 +1014,7 @@ impl<'a> Reader<'a> {
         s.derive();
         self.check_outside_capability(root, &s);
         let gated_changes = self.policies(root, &mut s);
+        self.check_policy_currency(root, &s);
         self.check_bare_ties(root, &s);
         let priors = self.uncertain(root, &mut s);
         self.check_gated_keys_inert(root, &s, &gated_changes, &priors);
@@ -1602,6 +1603,87 @@ impl<'a> Reader<'a> {
                      its default ({}) here",
                     d.get(i)
                 ));
+            }
+        }
+    }
+
+    /// Warn about a currency figure a policy of this file moves to a value implausible beside
+    /// the others (the country's [`currency_warnings`], an outside power's or deployment's
+    /// [`outside_capability_warning`]), at the change's value: the warnings `--set` gives the
+    /// same value, that the figure as the file writes it does not already give.
+    fn check_policy_currency(&mut self, root: &DeTable<'_>, s: &Scenario) {
+        let Some(items) = lookup(root, "policy").and_then(|v| v.get_ref().as_array()) else {
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let Some(t) = item.get_ref().as_table() else {
+                continue;
+            };
+            let Some(p) = lookup(t, "id")
+                .and_then(|v| v.get_ref().as_str())
+                .and_then(|id| s.policies.iter().find(|p| p.id == id))
+            else {
+                continue;
+            };
+            let Some(changes) = lookup(t, "changes").and_then(|v| v.get_ref().as_array()) else {
+                continue;
+            };
+            for (j, (change, ch)) in changes.iter().zip(&p.changes).enumerate() {
+                let Some((key, value)) = change.get_ref().as_table().and_then(|ct| {
+                    ["set", "add", "scale"]
+                        .into_iter()
+                        .find_map(|k| lookup(ct, k).map(|v| (k, v.span())))
+                }) else {
+                    continue;
+                };
+                let now = s.get(ch.target);
+                let target = match ch.op {
+                    super::ChangeOp::Set(v) => v,
+                    super::ChangeOp::Add(v) => now + v,
+                    super::ChangeOp::Scale(v) => now * v,
+                };
+                let found: Vec<(String, &'static str)> = match ch.target {
+                    ParamRef::Military { country, .. } | ParamRef::Economic { country, .. } => {
+                        let mut moved = s.clone();
+                        if moved.set(ch.target, target).is_err() {
+                            continue;
+                        }
+                        let before: Vec<String> = currency_warnings(&s.countries[country])
+                            .into_iter()
+                            .map(|w| w.message)
+                            .collect();
+                        currency_warnings(&moved.countries[country])
+                            .into_iter()
+                            .filter(|w| !before.contains(&w.message))
+                            .map(|w| (w.message, w.help))
+                            .collect()
+                    }
+                    ParamRef::Power { power, .. } if ch.target.spec().key == "capability" => {
+                        let entity = format!("power.{}", s.powers[power].id);
+                        let largest = largest_capability(s);
+                        outside_capability_warning(&entity, target, largest)
+                            .filter(|_| outside_capability_warning(&entity, now, largest).is_none())
+                            .map(|w| (w.message, w.help))
+                            .into_iter()
+                            .collect()
+                    }
+                    ParamRef::Deployment { deployment, .. }
+                        if ch.target.spec().key == "capability" =>
+                    {
+                        let entity = format!("deployment.{}", s.deployments[deployment].id);
+                        let largest = largest_capability(s);
+                        outside_capability_warning(&entity, target, largest)
+                            .filter(|_| outside_capability_warning(&entity, now, largest).is_none())
+                            .map(|w| (w.message, w.help))
+                            .into_iter()
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                };
+                for (message, help) in found {
+                    let path = format!("policy[{i}].changes[{j}].{key}");
+                    self.warn(value.clone(), &path, message).help = Some(help.into());
+                }
             }
         }
     }
