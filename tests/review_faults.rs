@@ -596,3 +596,102 @@ fn a_policy_moving_a_currency_figure_is_warned_of_as_set_is() {
         );
     }
 }
+
+/// Trial 14: a JSON Lines sweep wrote its robustness table and page over those of a CSV
+/// sweep of the same name (`lxf.csv` and `lxf.jsonl` both gave `lxf.robustness.csv`); and
+/// `deter robust` on a complete sweep whose record names no base policy took `baseline` as
+/// the status quo by its name, though the sweep's own table ranked it, and replaced that
+/// table with a different one. Now the JSON Lines sweep's tables keep its extension, and
+/// robust writes the sweep's own table.
+#[test]
+fn a_sweep_s_robustness_table_is_its_own_and_robust_gives_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = root.join(BUNDLED);
+    // Every policy has a file or settings: no base policy; one is named `baseline`.
+    let sweep = write(
+        dir.path(),
+        "lxf.toml",
+        &format!(
+            "base = \"{}\"\nruns = 40\nseed = 3\ndesign = \"lhs\"\npoints = 4\n\
+             [[policy]]\nid = \"baseline\"\nset = {{ \"rivalry.SRB-XKX.tension\" = 0.5 }}\n\
+             [[policy]]\nid = \"envoy\"\nset = {{ \"rivalry.SRB-XKX.monitoring\" = 0.7 }}\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
+             range = [0.5, 1.5]\n",
+            base.display()
+        ),
+    );
+    let csv = dir.path().join("lxf.csv");
+    let jsonl = dir.path().join("lxf.jsonl");
+    for out in [&csv, &jsonl] {
+        let o = run(&[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            "1",
+            "-q",
+        ]);
+        succeeded(&o);
+    }
+    let table = std::fs::read(dir.path().join("lxf.robustness.csv")).unwrap();
+    assert!(dir.path().join("lxf.jsonl.robustness.csv").exists());
+    // The CSV sweep's table is its own: robust recomputes the same bytes.
+    let again = dir.path().join("again.csv");
+    let o = run(&[
+        "robust",
+        csv.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+        "-q",
+    ]);
+    succeeded(&o);
+    assert_eq!(
+        String::from_utf8_lossy(&std::fs::read(&again).unwrap()),
+        String::from_utf8_lossy(&table)
+    );
+}
+
+/// Trial 14: `deter sweep --plots DIR` warned only when DIR held the sweep file itself; a
+/// DIR holding its base scenario got its charts written beside it without a word.
+#[test]
+fn a_sweep_s_charts_beside_its_base_scenario_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    write(
+        dir.path(),
+        "base.toml",
+        &std::fs::read_to_string(root.join(BUNDLED)).unwrap(),
+    );
+    let sweeps = dir.path().join("sweeps");
+    std::fs::create_dir(&sweeps).unwrap();
+    let sweep = write(
+        &sweeps,
+        "g.toml",
+        "base = \"../base.toml\"\nruns = 20\nseed = 3\ndesign = \"grid\"\n[[parameter]]\n\
+         path = \"model.war_cost\"\nrole = \"lever\"\nvalues = [0.5, 1.0]\n",
+    );
+    let o = run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        sweeps.join("g.csv").to_str().unwrap(),
+        "--plots",
+        dir.path().to_str().unwrap(),
+        "--horizon-years",
+        "1",
+        "--threads",
+        "1",
+        "-q",
+    ]);
+    succeeded(&o);
+    assert!(
+        stderr(&o).contains(&format!(
+            "warning: --plots `{}` is the directory of the inputs (`base.toml`)",
+            dir.path().display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1977,6 +1977,10 @@ fn a_second_calibration_on_the_same_directory_is_refused_while_the_first_runs() 
     let state = out.join("state.json");
     let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
     v["stopped"] = serde_json::Value::Null;
+    // Interrupted before its last generation (a state with every generation of
+    // `max_generations = 2` and no stop is damaged, not interrupted).
+    let generations = v["history"].as_array_mut().unwrap();
+    generations.truncate(1);
     std::fs::write(&state, serde_json::to_vec(&v).unwrap()).unwrap();
     let before = std::fs::read(&state).unwrap();
     let held = std::fs::File::open(&out).unwrap();

@@ -454,13 +454,10 @@ pub fn parse_thresholds(flags: &[String]) -> Result<Vec<(String, f64)>, CliError
     Ok(parsed)
 }
 
-/// `results.csv` -> `results.robustness.csv`.
+/// `results.csv` -> `results.robustness.csv`, as the sweep names it
+/// ([`super::sweep::analysis_path`]).
 pub fn robustness_path(out: &Path) -> PathBuf {
-    let stem = out.file_stem().map_or_else(
-        || "results".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    );
-    out.with_file_name(format!("{stem}.robustness.csv"))
+    super::sweep::analysis_path(out, "robustness")
 }
 
 /// The satisficing thresholds of `deter robust`: those given with `--threshold`, else the
@@ -582,7 +579,11 @@ pub fn robust(args: &RobustArgs) -> Result<(), CliError> {
         &completeness,
         crate::sweep::record::read_beside(&args.results),
     ) {
-        (rdm::Completeness::Complete, crate::sweep::record::Beside::Record(r)) => r.base_policy,
+        // A record without a base policy: the sweep's table had no status quo, and neither
+        // has this one (`""`), whatever the policies are named.
+        (rdm::Completeness::Complete, crate::sweep::record::Beside::Record(r)) => {
+            Some(r.base_policy.unwrap_or_default())
+        }
         _ => None,
     };
     let report = rdm::robustness(

@@ -77,9 +77,19 @@ pub struct SweepArgs {
 /// SHA-256 identifying a validated sweep: the `sha256` of its partial files.
 pub use crate::sweep::record::sweep_hash;
 
-/// `results.csv` -> `results.NAME.csv` (`sensitivity`, `robustness`).
+/// `results.csv` -> `results.NAME.csv` (`sensitivity`, `robustness`); results of another
+/// kind keep their extension (`results.jsonl` -> `results.jsonl.NAME.csv`), so the tables of
+/// a CSV and a JSON Lines sweep of one name are never written over each other.
 pub fn analysis_path(out: &Path, name: &str) -> PathBuf {
-    let stem = out.file_stem().map_or_else(
+    let csv = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let stem = if csv {
+        out.file_stem()
+    } else {
+        out.file_name()
+    }
+    .map_or_else(
         || "results".to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
@@ -249,7 +259,6 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         output::check_output_dir(dir, "--plots")
             .map_err(|f| super::dir_name_fault("--plots", dir, f))?;
     }
-    super::flags::warn_plots_beside(args.plots.as_deref(), std::slice::from_ref(&args.file));
     // The warnings are checked against the horizon actually run (`--horizon-years`).
     let horizon_flag = crate::settings::GivenHorizon::in_range(
         args.sim.horizon_years,
@@ -257,6 +266,10 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     );
     super::validate::refuse_other_kind(&args.file, "sweep", "sweep")?;
     let sweep = sweep::spec::load_sweep_at(&args.file, horizon_flag).map_err(CliError::Input)?;
+    // The charts beside any input: the sweep file, its base scenario, the policies' files.
+    let mut inputs = vec![args.file.clone(), sweep.base_path.clone()];
+    inputs.extend(sweep::horizon_scenarios(&sweep, &args.file));
+    super::flags::warn_plots_beside(args.plots.as_deref(), &inputs);
     // The base scenario, its `extends` chain and the policies' files are inputs too: no
     // output (results or page) may replace one.
     if let Some(out) = &args.out {

@@ -793,7 +793,8 @@ pub fn robustness(
             policies[0]
         ))));
     }
-    let recorded_base = recorded_base.filter(|b| policies.iter().any(|p| p == b));
+    // `""`: the record says no policy is the base scenario as it is.
+    let recorded_base = recorded_base.filter(|b| b.is_empty() || policies.iter().any(|p| p == b));
     let status_quo_flag = status_quo;
     let status_quo = match status_quo.or(recorded_base) {
         // `--status-quo ""`: rank every row.
