@@ -297,7 +297,7 @@ pub enum Paired {
 /// Layout of per-run counts: one bin per integer 0..=255; larger counts are kept exactly in
 /// the histogram's overflow, so count quantiles are exact for any count.
 pub const COUNT_LAYOUT: BinLayout = BinLayout::Integer { bins: 257 };
-/// Layout of GDP losses (currency bn), log bins from 1e-4 to 1e6.
+/// Layout of GDP losses (in the scenario's currency unit), log bins from 1e-4 to 1e6.
 pub const GDP_LAYOUT: BinLayout = BinLayout::Log {
     lo: 1e-4,
     hi: 1e6,

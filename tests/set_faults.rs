@@ -327,7 +327,7 @@ fn an_out_of_range_set_value_is_quoted_as_written() {
         let o = run(&["run", ENVOY, "--runs", "5", "--set", &set]);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{err}");
-        let words = format!("expected a number in [0, 1e5] (currency bn/yr), found {literal}");
+        let words = format!("expected a number in [0, 1e5] (currency unit/yr), found {literal}");
         assert!(file_err.ends_with(&words), "{file_err}");
         assert_eq!(
             first_error(&err),

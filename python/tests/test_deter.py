@@ -1253,7 +1253,7 @@ def test_a_nan_in_a_dict_names_the_key_path_and_the_expectation():
     assert sorted(err.key) == ["country[0].military.budget", "model.war_cost"]
     assert sorted(err.message) == [
         "expected a number in [0, 10] (stake units), found inf",
-        "expected a number in [0, 1e5] (currency bn/yr), found NaN",
+        "expected a number in [0, 1e5] (currency unit/yr), found NaN",
     ]
     # The help said "`nan` and `inf` are not allowed in input files": the caller gave no file.
     # Now it names the dict and the key, as the message does.

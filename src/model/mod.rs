@@ -86,7 +86,7 @@ pub struct RivalryRecord {
     pub fait_accompli_sanctions: u32,
     /// Step of the first use of force, if any.
     pub first_force_step: Option<u32>,
-    /// GDP lost by both sides to this rivalry's crises, sanctions and wars (currency bn).
+    /// GDP lost by both sides to this rivalry's crises, sanctions and wars (in the scenario's currency unit).
     pub gdp_lost: f64,
     /// M_A / M_T at the end of the horizon (expected allied help).
     pub final_balance: f64,

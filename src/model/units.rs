@@ -101,7 +101,7 @@ pub fn reference_gdp(s: &Scenario) -> f64 {
 }
 
 /// Whether a parameter of this unit (a [`crate::scenario::params::FieldSpec::unit`]) is a
-/// currency figure: "currency bn", "currency bn/yr".
+/// currency figure: "currency unit", "currency unit/yr".
 pub fn is_currency(unit: &str) -> bool {
     unit.starts_with("currency")
 }

@@ -380,11 +380,11 @@ param_block! {
     /// Military state of a country (`[country.military]`).
     pub struct MilitaryParams {
         /// Defence spending in the start year, in the scenario's currency unit.
-        budget: "currency bn/yr", Required, [0.0, 1e5];
+        budget: "currency unit/yr", Required, [0.0, 1e5];
         /// Defence spending as a share of GDP; it follows GDP. Default: budget / gdp.
         budget_share: "share of GDP", Derived("budget / economic.gdp"), [0.0, 0.5];
         /// Capability stock K (equipment-equivalent). Default: the steady state of the perpetual inventory.
-        capability: "currency bn", Derived("procurement_efficiency * investment_share * budget / depreciation"), [0.0, 1e7];
+        capability: "currency unit", Derived("procurement_efficiency * investment_share * budget / depreciation"), [0.0, 1e7];
         /// Readiness in [0, 1]: the share of the stock usable at short notice.
         readiness: "", Value(0.6), [0.0, 1.0];
         /// Mean-reversion rate of readiness toward its baseline.
@@ -424,7 +424,7 @@ param_block! {
     /// Economic state of a country (`[country.economic]`).
     pub struct EconomicParams {
         /// Gross domestic product in the start year.
-        gdp: "currency bn", Required, [0.001, 1e6];
+        gdp: "currency unit", Required, [0.001, 1e6];
         /// Mean real growth rate g of GDP.
         growth: "1/yr", Value(0.03), [-0.5, 0.5];
         /// Volatility s of GDP growth (geometric Brownian motion).
@@ -438,7 +438,7 @@ param_block! {
     /// An outside power (`[[power]]`): USA, Turkey, Germany, China, Russia, the EU.
     pub struct PowerParams {
         /// Capability the power could bring to this region at full commitment.
-        capability: "currency bn", Required, [0.0, 1e7];
+        capability: "currency unit", Required, [0.0, 1e7];
         /// Quality multiplier of that capability.
         quality: "", Value(1.0), [0.05, 10.0];
         /// Share delta of that capability already in theatre (an eFP battlegroup ~1, a distant patron ~0).
@@ -468,7 +468,7 @@ param_block! {
     /// Forces stationed in a country (`[[deployment]]`): KFOR, an eFP battlegroup.
     pub struct DeploymentParams {
         /// Capability of the force in theatre (delta = 1 by definition).
-        capability: "currency bn", Required, [0.0, 1e7];
+        capability: "currency unit", Required, [0.0, 1e7];
         /// Weight of the force's mandate in its contributors' cost of staying out (tripwire), in [0, 1].
         reliability: "", Value(0.85), [0.0, 1.0];
         /// Interoperability of the force with the host's forces.

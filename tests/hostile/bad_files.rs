@@ -119,7 +119,7 @@ bad_files! {
     syntax_bad_escape: "syntax-bad-escape.toml" => 2, "scenario.name", "unicode";
     control_characters: "control-characters.toml" => 2, "scenario.name", "invalid basic string";
     // wrong types
-    type_string_for_number: "type-string-for-number.toml" => 7, "country[0].military.budget", "expected a number in [0, 1e5] (currency bn/yr), found string";
+    type_string_for_number: "type-string-for-number.toml" => 7, "country[0].military.budget", "expected a number in [0, 1e5] (currency unit/yr), found string";
     type_number_for_string: "type-number-for-string.toml" => 2, "scenario.name", "expected a string, found integer";
     type_bool_for_number: "type-bool-for-number.toml" => 8, "country[0].military.readiness", "found boolean";
     type_string_for_array: "type-string-for-array.toml" => 20, "alliance[0].members", "expected an array of ids, found string";
@@ -159,7 +159,7 @@ bad_files! {
     duplicate_join: "duplicate-join.toml" => 25, "policy[0].join[1]", "`AAA` joins `NATO` twice (first in policy[0].join[0])";
     rivalry_with_itself: "rivalry-with-itself.toml" => 18, "rivalry[0]", "challenger and target are the same country";
     // values out of range
-    negative_budget: "negative-budget.toml" => 7, "country[0].military.budget", "expected a number in [0, 1e5] (currency bn/yr), found -1.5";
+    negative_budget: "negative-budget.toml" => 7, "country[0].military.budget", "expected a number in [0, 1e5] (currency unit/yr), found -1.5";
     negative_gdp: "negative-gdp.toml" => 9, "country[0].economic.gdp", "found -10.0";
     zero_depreciation: "zero-depreciation.toml" => 8, "country[0].military.depreciation", "expected a number in [0.001, 1] (1/yr), found 0.0";
     probability_above_one: "probability-above-one.toml" => 21, "alliance[0].reliability", "expected a number in [0, 1], found 1.5";
