@@ -695,3 +695,34 @@ fn a_sweep_s_charts_beside_its_base_scenario_are_warned_of() {
         stderr(&o)
     );
 }
+
+/// Trial 14: an unknown outcome in a sweep's `satisficing` was told "one of: crisis, ...",
+/// and `crisis` is then refused (context, not an objective). The help lists only outcomes a
+/// threshold can name.
+#[test]
+fn a_satisficing_outcome_s_help_lists_only_what_a_threshold_can_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sweep = write(
+        dir.path(),
+        "s.toml",
+        &format!(
+            "base = \"{}\"\nruns = 20\nseed = 3\ndesign = \"lhs\"\npoints = 2\n\
+             satisficing = {{ qqqqqqqq = 0.1 }}\n\
+             [[policy]]\nid = \"now\"\n[[policy]]\nid = \"envoy\"\n\
+             set = {{ \"rivalry.SRB-XKX.monitoring\" = 0.7 }}\n\
+             [[parameter]]\npath = \"model.war_cost\"\nrole = \"uncertainty\"\n\
+             range = [0.5, 1.5]\n",
+            root.join(BUNDLED).display()
+        ),
+    );
+    let o = run(&["validate", sweep.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let help = err
+        .lines()
+        .find(|l| l.contains("help: one of: "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(help.contains("use_of_force"), "{help}");
+    assert!(!help.contains("crisis"), "{help}");
+}

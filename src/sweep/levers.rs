@@ -364,15 +364,22 @@ fn satisficing(inp: &mut Input<'_>, v: &Val<'_>) -> Vec<(String, f64)> {
         .iter()
         .map(|s| s.to_string())
         .collect();
+    // Only the outcomes a threshold can name are suggested: a context outcome (`crisis`) is
+    // refused below, so suggesting it sent the user to a second refusal.
+    let ranked: Vec<String> = names
+        .iter()
+        .filter(|n| !crate::rdm::is_context(n))
+        .cloned()
+        .collect();
     for (k, x) in t.iter() {
         let name: &str = k.get_ref();
         let at = format!("satisficing.{name}");
         if !names.iter().any(|n| n == name) {
             inp.error(k.span(), &at, format!("`{name}` is not a headline outcome"))
                 .help = Some(
-                match crate::scenario::closest(name, &names) {
+                match crate::scenario::closest(name, &ranked) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("one of: {}", names.join(", ")),
+                    None => format!("one of: {}", ranked.join(", ")),
                 },
             );
             continue;
@@ -385,15 +392,7 @@ fn satisficing(inp: &mut Input<'_>, v: &Val<'_>) -> Vec<(String, f64)> {
                     "`{name}` is context (how often the challenger could escalate), not an objective: the robustness table does not rank policies on it"
                 ),
             )
-            .help = Some(format!(
-                "one of: {}",
-                names
-                    .iter()
-                    .filter(|n| !crate::rdm::is_context(n))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            .help = Some(format!("one of: {}", ranked.join(", ")));
             continue;
         }
         if let Some(p) = inp.number(x, &at, "a probability in [0, 1]") {
