@@ -726,3 +726,41 @@ fn a_satisficing_outcome_s_help_lists_only_what_a_threshold_can_name() {
     assert!(help.contains("use_of_force"), "{help}");
     assert!(!help.contains("crisis"), "{help}");
 }
+
+/// Trial 13: a path set twice (by --set and --set-b, or --set-b twice) was listed twice in
+/// the what-ifs line, the replaced value too. Each path is now listed once, at the value
+/// the runs used.
+#[test]
+fn a_what_if_set_twice_is_listed_once_at_the_value_used() {
+    let o = run(&[
+        "compare",
+        BUNDLED,
+        BUNDLED,
+        "--set",
+        "country.XKX.military.budget=0.5",
+        "--set-b",
+        "country.XKX.military.budget=0.5",
+        "--set-b",
+        "rivalry.SRB-XKX.tension=0.9",
+        "--set-b",
+        "rivalry.SRB-XKX.tension=0.5",
+        "--runs",
+        "20",
+        "--horizon-years",
+        "1",
+        "--no-attribution",
+    ]);
+    succeeded(&o);
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("B what-ifs"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(
+        line.matches("country.XKX.military.budget = 0.5").count(),
+        1,
+        "{line}"
+    );
+    assert_eq!(line.matches("rivalry.SRB-XKX.tension").count(), 1, "{line}");
+    assert!(line.contains("rivalry.SRB-XKX.tension = 0.5"), "{line}");
+}

@@ -1393,8 +1393,8 @@ fn policies_row(label: &str, policies: &[super::PolicyOut], always: bool) -> Mar
 /// of a comparison). Empty without what-ifs.
 fn overrides_items(prefix: &str, overrides: &[crate::scenario::overrides::Applied]) -> Markup {
     html! {
-        @for (i, o) in overrides.iter().enumerate() {
-            @if i > 0 { "; " }
+        @for (n, (i, o)) in crate::scenario::overrides::in_effect(overrides).enumerate() {
+            @if n > 0 { "; " }
             code { (o.path) } " = "
             // A switch in the scenario file's words (`true` / `false`), a number as a number.
             @if !o.is_switch() {

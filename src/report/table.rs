@@ -292,9 +292,8 @@ pub fn overrides_line(label: &str, overrides: &[crate::scenario::overrides::Appl
     if overrides.is_empty() {
         return String::new();
     }
-    let items: Vec<String> = overrides
-        .iter()
-        .map(|o| {
+    let items: Vec<String> = crate::scenario::overrides::in_effect(overrides)
+        .map(|(_, o)| {
             let (value, replaced) = o.shown();
             format!("{} = {value} (file: {replaced})", o.path)
         })

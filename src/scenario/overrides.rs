@@ -31,6 +31,15 @@ pub struct Applied {
     pub replaced: f64,
 }
 
+/// The what-ifs of `list` in effect, with their index in it: a path set twice (`--set` and
+/// `--set-b`, or `--set-b` twice) is shown once, at its last setting, the value the runs
+/// used (each entry's `replaced` is the file's value).
+pub fn in_effect(list: &[Applied]) -> impl Iterator<Item = (usize, &Applied)> {
+    list.iter()
+        .enumerate()
+        .filter(|(i, o)| !list[i + 1..].iter().any(|later| later.path == o.path))
+}
+
 impl Applied {
     /// Whether the path set is a switch (`policy.ID.enabled`), set with `true` / `false`.
     pub fn is_switch(&self) -> bool {
