@@ -764,3 +764,50 @@ fn a_what_if_set_twice_is_listed_once_at_the_value_used() {
     assert_eq!(line.matches("rivalry.SRB-XKX.tension").count(), 1, "{line}");
     assert!(line.contains("rivalry.SRB-XKX.tension = 0.5"), "{line}");
 }
+
+/// Trial 13: a --set that shrinks the countries' stocks left a power's capability unchecked
+/// against them (the file's ratio, or none, was said). Now checked against the scenario run
+/// and said at that --set; a --set that moves no stock (readiness) leaves the file's warning
+/// at the file's figure.
+#[test]
+fn a_set_that_shrinks_the_countries_checks_the_powers_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "w6.toml",
+        &bundled_with("capability = 60.0", "capability = 6000.0"),
+    );
+    let o = run(&["validate", f.to_str().unwrap()]);
+    assert!(!stderr(&o).contains("implausible"), "{}", stderr(&o));
+    let o = run(&[
+        "validate",
+        f.to_str().unwrap(),
+        "--set",
+        "country.SRB.military.budget=0.5",
+    ]);
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "--set:1:29: warning: country.SRB.military.budget: implausible currency figures: \
+             `power.USA.capability` 6000 is"
+        ),
+        "{err}"
+    );
+    let big = write(
+        dir.path(),
+        "w60.toml",
+        &bundled_with("capability = 60.0", "capability = 60000.0"),
+    );
+    let o = run(&[
+        "validate",
+        big.to_str().unwrap(),
+        "--set",
+        "country.SRB.military.readiness=0.5",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(err.matches("implausible").count(), 1, "{err}");
+    assert!(
+        err.contains("w60.toml:35:14: warning: power[0].capability"),
+        "{err}"
+    );
+}

@@ -483,9 +483,7 @@ fn a_path_set_twice_is_recorded_with_the_files_value_in_every_format() {
     };
     let table = out("table");
     assert!(
-        table.contains(&format!(
-            "What-ifs (--set): {PATH} = 0.9 (file: 0.4)\n"
-        )),
+        table.contains(&format!("What-ifs (--set): {PATH} = 0.9 (file: 0.4)\n")),
         "{table}"
     );
     let json: serde_json::Value = serde_json::from_str(&out("json")).unwrap();

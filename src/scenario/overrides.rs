@@ -786,6 +786,53 @@ pub fn warnings_with_sets(
             }
         }
     }
+    // A country's figure a text changes moves the largest capability stock: every other
+    // power's and deployment's capability is checked again against the scenario run, the
+    // file's warnings of them left out (their ratio was the file's), and a warning that
+    // still holds said at the last such text.
+    let moves_a_stock = |text: &str| {
+        let path = text.split_once('=').map_or("", |(p, _)| p.trim());
+        matches!(
+            ParamRef::resolve(path, s),
+            Ok(ParamRef::Military { field, .. }) if matches!(
+                super::MilitaryParams::FIELDS[field].key,
+                "budget" | "capability" | "procurement_efficiency" | "investment_share" | "depreciation"
+            )
+        )
+    };
+    let stock_text = sets
+        .iter()
+        .flat_map(|(texts, origin)| texts.iter().map(move |t| (*origin, t)))
+        .filter(|(_, t)| moves_a_stock(t))
+        .last();
+    if let Some((origin, text)) = stock_text {
+        let largest = super::read::largest_capability(s);
+        let entities = s
+            .powers
+            .iter()
+            .map(|p| (format!("power.{}", p.id), p.params.capability))
+            .chain(
+                s.deployments
+                    .iter()
+                    .map(|d| (format!("deployment.{}", d.id), d.params.capability)),
+            );
+        for (entity, cap) in entities {
+            let words = super::read::outside_capability_words(&entity);
+            if replaced_capability.contains(&words) {
+                continue;
+            }
+            replaced_capability.push(words);
+            if let Some(w) = super::read::outside_capability_warning(&entity, cap, largest) {
+                let path = text.split_once('=').map_or("", |(p, _)| p.trim());
+                let at = text.find('=').map_or(0, |i| i + 1);
+                added.push(
+                    Diagnostic::at(origin, text, at..text.len(), path, w.message)
+                        .with_help(Some(w.help.into()))
+                        .warning(),
+                );
+            }
+        }
+    }
     let currency_of_recounted = |d: &Diagnostic| {
         recounted.iter().any(|c| d.path.starts_with(&format!("country[{c}]."))
             && (d.message.starts_with("implausible currency figures")
