@@ -803,8 +803,7 @@ pub fn warnings_with_sets(
     let stock_text = sets
         .iter()
         .flat_map(|(texts, origin)| texts.iter().map(move |t| (*origin, t)))
-        .filter(|(_, t)| moves_a_stock(t))
-        .last();
+        .rfind(|(_, t)| moves_a_stock(t));
     if let Some((origin, text)) = stock_text {
         let largest = super::read::largest_capability(s);
         let entities = s
