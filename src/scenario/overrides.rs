@@ -763,16 +763,11 @@ pub fn warnings_with_sets(
             let Some((path, _)) = text.split_once('=') else {
                 continue;
             };
-            let (entity, cap) = match ParamRef::resolve(path.trim(), s) {
-                Ok(r @ ParamRef::Power { power, .. }) if r.spec().key == "capability" => {
-                    (format!("power.{}", s.powers[power].id), s.get(r))
-                }
-                Ok(r @ ParamRef::Deployment { deployment, .. })
-                    if r.spec().key == "capability" =>
-                {
-                    (format!("deployment.{}", s.deployments[deployment].id), s.get(r))
-                }
-                _ => continue,
+            let Some((entity, cap)) = ParamRef::resolve(path.trim(), s)
+                .ok()
+                .and_then(|r| Some((super::read::outside_capability_of(s, r)?, s.get(r))))
+            else {
+                continue;
             };
             replaced_capability.push(super::read::outside_capability_words(&entity));
             let largest = super::read::largest_capability(s);

@@ -143,6 +143,21 @@ pub(crate) fn outside_capability_warning(
     })
 }
 
+/// The entity (`power.USA`, `deployment.KFOR`) whose `capability` `r` is, if it is an outside
+/// power's or a deployment's.
+pub(crate) fn outside_capability_of(s: &Scenario, r: ParamRef) -> Option<String> {
+    if r.spec().key != "capability" {
+        return None;
+    }
+    match r {
+        ParamRef::Power { power, .. } => Some(format!("power.{}", s.powers[power].id)),
+        ParamRef::Deployment { deployment, .. } => {
+            Some(format!("deployment.{}", s.deployments[deployment].id))
+        }
+        _ => None,
+    }
+}
+
 /// The start of [`outside_capability_warning`]'s message for `entity` (`power.USA`,
 /// `deployment.KFOR`): a value `--set` gives replaces the file's warning that starts so.
 pub(crate) fn outside_capability_words(entity: &str) -> String {
@@ -1658,27 +1673,19 @@ impl<'a> Reader<'a> {
                             .map(|w| (w.message, w.help))
                             .collect()
                     }
-                    ParamRef::Power { power, .. } if ch.target.spec().key == "capability" => {
-                        let entity = format!("power.{}", s.powers[power].id);
-                        let largest = largest_capability(s);
-                        outside_capability_warning(&entity, target, largest)
-                            .filter(|_| outside_capability_warning(&entity, now, largest).is_none())
-                            .map(|w| (w.message, w.help))
-                            .into_iter()
-                            .collect()
-                    }
-                    ParamRef::Deployment { deployment, .. }
-                        if ch.target.spec().key == "capability" =>
-                    {
-                        let entity = format!("deployment.{}", s.deployments[deployment].id);
-                        let largest = largest_capability(s);
-                        outside_capability_warning(&entity, target, largest)
-                            .filter(|_| outside_capability_warning(&entity, now, largest).is_none())
-                            .map(|w| (w.message, w.help))
-                            .into_iter()
-                            .collect()
-                    }
-                    _ => Vec::new(),
+                    r => match outside_capability_of(s, r) {
+                        Some(entity) => {
+                            let largest = largest_capability(s);
+                            outside_capability_warning(&entity, target, largest)
+                                .filter(|_| {
+                                    outside_capability_warning(&entity, now, largest).is_none()
+                                })
+                                .map(|w| (w.message, w.help))
+                                .into_iter()
+                                .collect()
+                        }
+                        None => Vec::new(),
+                    },
                 };
                 for (message, help) in found {
                     let path = format!("policy[{i}].changes[{j}].{key}");
