@@ -91,8 +91,13 @@ fn check_not_another(
             crate::output::DirNameFault { message, help },
         )
     };
-    // Not a calibration state at all: said as `--resume` says it.
-    if let Some(why) = not_a_state(&state, prov, settings) {
+    // Not a calibration state at all: said as `--resume` says it. The file read once.
+    let text = read_state(&state);
+    let damaged = match &text {
+        Err(why) => Some(why.clone()),
+        Ok(t) => not_a_state(t, prov, settings),
+    };
+    if let Some(why) = damaged {
         return Err(at_out(
             format!(
                 "expected a directory this calibration may start afresh in, found `{}`, whose \
@@ -102,7 +107,7 @@ fn check_not_another(
             "choose another --out, or add --force to replace it".into(),
         ));
     }
-    if let Some(ours) = our_state(&state, sha256) {
+    if let Some(ours) = text.ok().and_then(|t| our_state_in(&t, sha256)) {
         return match interrupted_generations(&ours) {
             None => Ok(()),
             Some(generations) => Err(at_out(
@@ -135,10 +140,28 @@ fn check_not_another(
 /// The state.json `state` as JSON, read with a bound, if it is of the calibration whose
 /// hash is `sha256`.
 fn our_state(state: &std::path::Path, sha256: &str) -> Option<serde_json::Value> {
-    crate::scenario::read_bounded(state, MAX_STATE_BYTES)
+    read_state(state)
         .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|t| our_state_in(&t, sha256))
+}
+
+/// [`our_state`] of a state's text.
+fn our_state_in(text: &str, sha256: &str) -> Option<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
         .filter(|v| v["calibration_sha256"] == sha256)
+}
+
+/// The text of the state file `state`, read with a bound ([`MAX_STATE_BYTES`]), or why it
+/// cannot be (too large, unreadable), in the words of [`output::StateFault::Damaged`].
+fn read_state(state: &std::path::Path) -> Result<String, String> {
+    match crate::scenario::read_bounded(state, MAX_STATE_BYTES) {
+        Ok(b) if b.len() > MAX_STATE_BYTES => Err(format!(
+            "larger than {MAX_STATE_BYTES} bytes, the limit for calibration state files"
+        )),
+        Ok(b) => Ok(String::from_utf8_lossy(&b).into_owned()),
+        Err(e) => Err(format!("it cannot be read: {e}")),
+    }
 }
 
 /// The number of finished generations in a state of this calibration (`ours`, from
@@ -152,26 +175,12 @@ fn interrupted_generations(ours: &serde_json::Value) -> Option<usize> {
     (generations > 0).then_some(generations)
 }
 
-/// Why the file `state` is not a calibration state at all (not JSON, another format, too
-/// large or unreadable), the reason [`output::StateFault::Damaged`] gives; None when it is one.
-/// A state of this calibration (`prov`, `settings`) is read whole: one whose parts are
-/// damaged is not a calibration state either, whichever way it is met.
-fn not_a_state(
-    state: &std::path::Path,
-    prov: &output::Provenance,
-    settings: &abc::Settings,
-) -> Option<String> {
-    let bytes = match crate::scenario::read_bounded(state, MAX_STATE_BYTES) {
-        Ok(b) if b.len() > MAX_STATE_BYTES => {
-            return Some(format!(
-                "larger than {MAX_STATE_BYTES} bytes, the limit for calibration state files"
-            ));
-        }
-        Ok(b) => b,
-        Err(e) => return Some(format!("it cannot be read: {e}")),
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    match output::parse_state(&text, prov, settings) {
+/// Why the state `text` is not a calibration state at all (not JSON, another format), the
+/// reason [`output::StateFault::Damaged`] gives; None when it is one. A state of this
+/// calibration (`prov`, `settings`) is read whole: one whose parts are damaged is not a
+/// calibration state either, whichever way it is met.
+fn not_a_state(text: &str, prov: &output::Provenance, settings: &abc::Settings) -> Option<String> {
+    match output::parse_state(text, prov, settings) {
         Err(output::StateFault::Damaged(why)) => Some(why),
         _ => None,
     }

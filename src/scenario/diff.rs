@@ -247,15 +247,14 @@ pub fn differences(a: &Scenario, b: &Scenario) -> Vec<Change> {
         }
     }
     // A policy change's magnitude has two paths, `changes[K].OP` and its `name`: said once.
-    let mut seen: Vec<ParamRef> = Vec::new();
+    let mut seen: std::collections::HashSet<ParamRef> = std::collections::HashSet::new();
     for path in a.all_paths() {
         let (Ok(ra), Ok(rb)) = (ParamRef::resolve(&path, a), ParamRef::resolve(&path, b)) else {
             continue;
         };
-        if seen.contains(&ra) {
+        if !seen.insert(ra) {
             continue;
         }
-        seen.push(ra);
         // A value derived on both sides moves with its inputs, which are listed.
         if a.derived_here(ra) && b.derived_here(rb) {
             continue;

@@ -727,6 +727,14 @@ pub fn warnings_with_sets(
     // values run, at the last text that changes them (the file's own warnings of that
     // country's figures no longer hold and are left out).
     let mut recounted: Vec<usize> = Vec::new();
+    // A currency warning said at a text's value (`PATH=VALUE`), under its path.
+    let at_value = |origin: &str, text: &str, w: super::read::CurrencyWarning| {
+        let path = text.split_once('=').map_or("", |(p, _)| p.trim());
+        let at = text.find('=').map_or(0, |i| i + 1);
+        Diagnostic::at(origin, text, at..text.len(), path, w.message)
+            .with_help(Some(w.help.into()))
+            .warning()
+    };
     let mut at_text: Vec<(usize, &str, &String)> = Vec::new();
     for (texts, origin) in sets {
         for text in texts.iter() {
@@ -745,14 +753,8 @@ pub fn warnings_with_sets(
         }
     }
     for (country, origin, text) in &at_text {
-        let path = text.split_once('=').map_or("", |(p, _)| p.trim());
-        let at = text.find('=').map_or(0, |i| i + 1);
         for w in super::read::currency_warnings(&s.countries[*country]) {
-            added.push(
-                Diagnostic::at(origin, text, at..text.len(), path, w.message)
-                    .with_help(Some(w.help.into()))
-                    .warning(),
-            );
+            added.push(at_value(origin, text, w));
         }
     }
     // A power's or deployment's capability a text sets: checked as the file's is, the
@@ -772,12 +774,7 @@ pub fn warnings_with_sets(
             replaced_capability.push(super::read::outside_capability_words(&entity));
             let largest = super::read::largest_capability(s);
             if let Some(w) = super::read::outside_capability_warning(&entity, cap, largest) {
-                let at = text.find('=').map_or(0, |i| i + 1);
-                added.push(
-                    Diagnostic::at(origin, text, at..text.len(), path.trim(), w.message)
-                        .with_help(Some(w.help.into()))
-                        .warning(),
-                );
+                added.push(at_value(origin, text, w));
             }
         }
     }
@@ -801,29 +798,15 @@ pub fn warnings_with_sets(
         .rfind(|(_, t)| moves_a_stock(t));
     if let Some((origin, text)) = stock_text {
         let largest = super::read::largest_capability(s);
-        let entities = s
-            .powers
-            .iter()
-            .map(|p| (format!("power.{}", p.id), p.params.capability))
-            .chain(
-                s.deployments
-                    .iter()
-                    .map(|d| (format!("deployment.{}", d.id), d.params.capability)),
-            );
-        for (entity, cap) in entities {
+        for (kind, id, cap) in super::read::outside_capabilities(s) {
+            let entity = format!("{kind}.{id}");
             let words = super::read::outside_capability_words(&entity);
             if replaced_capability.contains(&words) {
                 continue;
             }
             replaced_capability.push(words);
             if let Some(w) = super::read::outside_capability_warning(&entity, cap, largest) {
-                let path = text.split_once('=').map_or("", |(p, _)| p.trim());
-                let at = text.find('=').map_or(0, |i| i + 1);
-                added.push(
-                    Diagnostic::at(origin, text, at..text.len(), path, w.message)
-                        .with_help(Some(w.help.into()))
-                        .warning(),
-                );
+                added.push(at_value(origin, text, w));
             }
         }
     }

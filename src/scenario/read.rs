@@ -143,6 +143,20 @@ pub(crate) fn outside_capability_warning(
     })
 }
 
+/// Every outside power's and deployment's capability, as (`power` or `deployment`, id,
+/// capability).
+pub(crate) fn outside_capabilities(s: &Scenario) -> Vec<(&'static str, &str, f64)> {
+    let powers = s
+        .powers
+        .iter()
+        .map(|p| ("power", p.id.as_str(), p.params.capability));
+    let deployments = s
+        .deployments
+        .iter()
+        .map(|d| ("deployment", d.id.as_str(), d.params.capability));
+    powers.chain(deployments).collect()
+}
+
 /// The entity (`power.USA`, `deployment.KFOR`) whose `capability` `r` is, if it is an outside
 /// power's or a deployment's.
 pub(crate) fn outside_capability_of(s: &Scenario, r: ParamRef) -> Option<String> {
@@ -1699,16 +1713,8 @@ impl<'a> Reader<'a> {
     /// beside the countries' ([`outside_capability_warning`]), at the figure.
     fn check_outside_capability(&mut self, root: &DeTable<'_>, s: &Scenario) {
         let largest = largest_capability(s);
-        for (kind, ids) in [
-            ("power", s.powers.iter().map(|p| (p.id.as_str(), p.params.capability)).collect::<Vec<_>>()),
-            (
-                "deployment",
-                s.deployments
-                    .iter()
-                    .map(|d| (d.id.as_str(), d.params.capability))
-                    .collect(),
-            ),
-        ] {
+        let capabilities = outside_capabilities(s);
+        for kind in ["power", "deployment"] {
             let Some(items) = lookup(root, kind).and_then(|v| v.get_ref().as_array()) else {
                 continue;
             };
@@ -1722,7 +1728,8 @@ impl<'a> Reader<'a> {
                 ) else {
                     continue;
                 };
-                let Some(&(_, cap)) = ids.iter().find(|(x, _)| *x == id) else {
+                let Some(&(_, _, cap)) = capabilities.iter().find(|(k, x, _)| *k == kind && *x == id)
+                else {
                     continue;
                 };
                 if let Some(w) = outside_capability_warning(&format!("{kind}.{id}"), cap, largest) {
