@@ -811,3 +811,56 @@ fn a_set_that_shrinks_the_countries_checks_the_powers_again() {
         "{err}"
     );
 }
+
+/// A `.toml` file named by another file (a scenario's `extends`, a sweep's `base`) with a
+/// TOML syntax error was said as "not a TOML scenario file (TOML syntax error; its content is
+/// not shown)": no line, no snippet, no help, where `deter validate` of the file itself
+/// locates the fault and says how to mend it. Now the same diagnostic in every command; a
+/// file of another name is still never echoed (tests/faults.rs).
+#[test]
+fn a_syntax_error_in_a_named_toml_file_is_said_as_in_the_file_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(
+        dir.path(),
+        "base.toml",
+        "[scenario]\nname = \"b\"\nstart = \"2025-01\"\nhorizon_years = 2\n\n\
+         [country.military]\nbudget = 1.0\n\n[[country]]\nid = \"AAA\"\n",
+    );
+    let overlay = write(
+        dir.path(),
+        "over.toml",
+        "extends = \"base.toml\"\n[scenario]\nname = \"o\"\n",
+    );
+    let sweep = write(
+        dir.path(),
+        "s.toml",
+        "base = \"base.toml\"\n[[parameter]]\npath = \"model.war_cost\"\nrole = \"lever\"\n\
+         values = [1]\n",
+    );
+    let own = stderr(&run(&["validate", base.to_str().unwrap()]));
+    let shown = format!(
+        "{}:9:3: error: country: TOML syntax error: duplicate key `country`",
+        base.display()
+    );
+    assert!(own.contains(&shown), "{own}");
+    // The base's diagnostic, whole: from its first line to its help.
+    let start = own.find(&shown).unwrap();
+    let end = own.find(" it belongs to").unwrap();
+    let block = &own[start..end];
+    assert!(block.contains("made a table here"), "{block}");
+    for args in [
+        vec!["validate", overlay.to_str().unwrap()],
+        vec!["run", "-q", overlay.to_str().unwrap()],
+        vec!["sweep", "-q", sweep.to_str().unwrap()],
+        vec!["validate", sweep.to_str().unwrap()],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(block),
+            "{args:?}:\n{err}\n--- validate of the base:\n{own}"
+        );
+        assert!(!err.contains("its content is not shown"), "{args:?}: {err}");
+    }
+}

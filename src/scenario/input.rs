@@ -197,7 +197,12 @@ pub(crate) fn read_text(path: &Path, shown: &str, kind: FileKind) -> Result<Stri
 /// a calibration's record) that turned out not to be TOML at all: its diagnostics in `shown`
 /// become "not a TOML `noun` file (the first words of the fault; its content is not shown)",
 /// without snippet, key path or help, so a mistyped path never prints a binary or private file.
+/// A file whose name ends in `.toml` is the user's TOML file with a fault in it: its
+/// diagnostics stay as `deter validate` gives them for the file itself (line, snippet, help).
 pub(crate) fn conceal_not_toml(mut d: Diagnostics, shown: &str, noun: &str) -> Diagnostics {
+    if shown.to_ascii_lowercase().ends_with(".toml") {
+        return d;
+    }
     for x in d.0.iter_mut().filter(|x| x.file == shown) {
         let not_toml = x.message.starts_with("TOML syntax error")
             || x.message.starts_with("the file is not valid UTF-8")
