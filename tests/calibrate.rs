@@ -1247,8 +1247,9 @@ fn a_posterior_value_out_of_range_is_located_at_its_file_line_and_column() {
 /// of the texts that were validated, not of a second read (a record edited in between was
 /// fingerprinted as it was not calibrated; a record on a FIFO waited for a second writer
 /// forever). Here a record is a FIFO written once, and the fingerprint is recomputed from
-/// the files: SHA-256 of the calibration file's SHA-256, then per case a newline, its
-/// record's SHA-256, a space and its scenario's fingerprint.
+/// the files: SHA-256 of the calibration file's content's SHA-256, then per case a newline,
+/// its record's content's SHA-256, a space and its scenario's fingerprint (a file's content:
+/// its TOML table re-serialised, so that comments and layout change nothing).
 #[cfg(target_os = "linux")]
 #[test]
 fn calibrate_reads_each_record_once_and_fingerprints_what_it_read() {
@@ -1302,10 +1303,12 @@ fn calibrate_reads_each_record_once_and_fingerprints_what_it_read() {
     );
     // The fingerprint, recomputed from the files (the record from its bundled copy).
     let scenario = deter::load(&tmp.path().join("serbia-kosovo-2008.toml")).unwrap();
+    // Each file's content: its table re-serialised (comments and layout aside).
+    let content = |t: &str| toml::to_string(&t.parse::<toml::Table>().unwrap()).unwrap();
     let text = format!(
         "{}\n{} {}",
-        hex(cal_text.as_bytes()),
-        hex(&record_text),
+        hex(content(cal_text).as_bytes()),
+        hex(content(std::str::from_utf8(&record_text).unwrap()).as_bytes()),
         scenario.fingerprint()
     );
     let want = format!("# calibration_sha256 = {}", hex(text.as_bytes()));

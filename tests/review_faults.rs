@@ -864,3 +864,79 @@ fn a_syntax_error_in_a_named_toml_file_is_said_as_in_the_file_itself() {
         assert!(!err.contains("its content is not shown"), "{args:?}: {err}");
     }
 }
+
+/// A comment added to a calibration file (or its record) made it "another calibration": its
+/// fingerprint was of the bytes, so a finished calibration run again into its directory was
+/// refused as another calibration's results, and `--resume` of an interrupted one likewise.
+/// Now the fingerprint is of the content (comments, blank lines and the order of keys
+/// aside): the annotated file is the same calibration, with the same `calibration_sha256`;
+/// a changed value is still another.
+#[test]
+fn a_comment_in_a_calibration_file_keeps_it_the_same_calibration() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let history = root.join("scenarios/history");
+    std::fs::copy(
+        history.join("serbia-kosovo-2008.toml"),
+        dir.path().join("serbia-kosovo-2008.toml"),
+    )
+    .unwrap();
+    let record = std::fs::read_to_string(history.join("serbia-kosovo.record.toml")).unwrap();
+    write(dir.path(), "serbia-kosovo.record.toml", &record);
+    let body = "seed = 5\nparticles = 10\nmax_generations = 1\npredictive_draws = 5\n\
+                statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+                cases = [\"serbia-kosovo.record.toml\"]\n\
+                [[parameter]]\npath = \"model.status_quo_value\"\nrange = [0.0, 1.0]\n";
+    let cal = write(dir.path(), "cal.toml", body);
+    let out = dir.path().join("out");
+    let calibrate = || {
+        run(&[
+            "calibrate",
+            cal.to_str().unwrap(),
+            "--quiet",
+            "--threads",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    succeeded(&calibrate());
+    let fingerprint = || {
+        std::fs::read_to_string(out.join("posterior.csv"))
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("# calibration_sha256 = "))
+            .unwrap()
+            .to_string()
+    };
+    let first = fingerprint();
+    // Annotated: a comment line, a trailing comment, a blank line, two keys swapped; the
+    // record too.
+    let annotated = format!(
+        "# Serbia -> Kosovo only, a smoke test\nparticles = 10 # few\nseed = 5\n\n{}",
+        body.replacen("seed = 5\nparticles = 10\n", "", 1)
+    );
+    write(dir.path(), "cal.toml", &annotated);
+    write(
+        dir.path(),
+        "serbia-kosovo.record.toml",
+        &format!("# checked against the sources, 4 December\n{record}"),
+    );
+    let o = calibrate();
+    succeeded(&o);
+    assert!(
+        !stderr(&o).contains("another calibration"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fingerprint(), first);
+    // A changed value is another calibration: refused without --force, as before.
+    write(
+        dir.path(),
+        "cal.toml",
+        &annotated.replace("seed = 5", "seed = 6"),
+    );
+    let o = calibrate();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("another calibration"), "{}", stderr(&o));
+}

@@ -32,12 +32,20 @@ use std::path::Path;
 
 use crate::scenario::{Diagnostic, Diagnostics};
 
-/// SHA-256 (hex) of an input's text as read: what the calibration's fingerprint
-/// (`calibration_sha256`) takes of the calibration file and of each record, so that the
-/// files are read once (a file edited between a first and a second read was fingerprinted as
-/// it was not calibrated).
-pub(crate) fn text_sha256(text: &str) -> String {
-    crate::output::sha256_hex(text.as_bytes())
+/// SHA-256 (hex) of a TOML input's content as read: what the calibration's fingerprint
+/// (`calibration_sha256`) takes of the calibration file and of each record. The content is
+/// the file's keys and values in one canonical layout (its table re-serialised by `toml`,
+/// keys sorted), so a comment, a blank line or the order of keys changes nothing: an
+/// annotated file is the same calibration. Taken of the text that was validated, so the
+/// files are read once (a file edited between a first and a second read was fingerprinted
+/// as it was not calibrated). A text that does not parse (never the case after validation)
+/// is taken as it is.
+pub(crate) fn content_sha256(text: &str) -> String {
+    let canonical = text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| toml::to_string(&t).ok());
+    crate::output::sha256_hex(canonical.as_deref().unwrap_or(text).as_bytes())
 }
 
 /// Read a text input with a size bound (so `/dev/zero` cannot exhaust memory), as UTF-8.

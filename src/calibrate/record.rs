@@ -129,8 +129,9 @@ pub struct Record {
     pub first_year: i32,
     pub last_year: i32,
     pub events: Vec<Event>,
-    /// SHA-256 (hex) of the record file's text as it was read (the calibration's fingerprint).
-    pub text_sha256: String,
+    /// SHA-256 (hex) of the record file's content as it was read (`content_sha256`: comments
+    /// and layout aside), for the calibration's fingerprint.
+    pub content_sha256: String,
 }
 
 impl Record {
@@ -566,7 +567,7 @@ fn read(
             first_year: first,
             last_year: last,
             events,
-            text_sha256: super::text_sha256(r.src),
+            content_sha256: super::content_sha256(r.src),
         },
         links,
     ))

@@ -54,8 +54,9 @@ pub struct Calibration {
     /// predictive runs simulate the seven level-removal variants too (8x their work), and
     /// `attribution.json` and the report carry the Shapley attribution. Off by default.
     pub attribution: bool,
-    /// SHA-256 (hex) of the calibration file's text as it was read (its fingerprint).
-    pub text_sha256: String,
+    /// SHA-256 (hex) of the calibration file's content as it was read (`content_sha256`:
+    /// comments and layout aside), for its fingerprint.
+    pub content_sha256: String,
     /// Parameters fixed for the whole calibration, `(path, value)` in the order given: the
     /// file's `set` table, then `deter calibrate --set` (a later value of a path replaces
     /// its earlier one). Already applied to every case's scenario.
@@ -645,7 +646,7 @@ fn read(
         cases,
         predictive_draws,
         attribution,
-        text_sha256: super::text_sha256(r.src),
+        content_sha256: super::content_sha256(r.src),
         fixed,
         warnings,
     };

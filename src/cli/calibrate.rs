@@ -275,17 +275,18 @@ fn afresh(state: &std::path::Path, sha256: &str) -> &'static str {
     }
 }
 
-/// SHA-256 of what the posterior depends on: the calibration file's text, every record's
-/// text (each as it was read and validated: no file is read a second time) and every
+/// SHA-256 of what the posterior depends on: the calibration file's content, every record's
+/// content (each as it was read and validated: no file is read a second time; comments and
+/// layout aside, `calibrate::content_sha256`) and every
 /// validated scenario (after the fixed values, `set` and `--set`, which are also named).
 fn calibration_hash(cal: &calibrate::Calibration) -> String {
-    let mut text = cal.text_sha256.clone();
+    let mut text = cal.content_sha256.clone();
     for (path, value) in &cal.fixed {
         text.push_str(&format!("\nset {path}={value}"));
     }
     for c in &cal.cases {
         text.push('\n');
-        text.push_str(&c.record.text_sha256);
+        text.push_str(&c.record.content_sha256);
         text.push(' ');
         text.push_str(&scenario_hash(&c.scenario));
         if c.held_out {
