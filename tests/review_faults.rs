@@ -940,3 +940,42 @@ fn a_comment_in_a_calibration_file_keeps_it_the_same_calibration() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("another calibration"), "{}", stderr(&o));
 }
+
+/// `--out DIR` whose `state.json` is a directory: a fresh calibration is refused at `--out`
+/// (exit 2, "a file calibrate writes"), `--resume` said only "cannot read ...: Is a
+/// directory", unlocated. Now one message for both.
+#[test]
+fn a_state_that_is_a_directory_is_said_alike_fresh_and_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let record = root.join("scenarios/history/serbia-kosovo.record.toml");
+    let cal = write(
+        dir.path(),
+        "cal.toml",
+        &format!(
+            "seed = 5\nparticles = 10\nmax_generations = 1\npredictive_draws = 5\n\
+             statistics = [\"use_of_force\"]\ncases = [\"{}\"]\n[[parameter]]\npath = \"model.status_quo_value\"\n\
+             range = [0.0, 1.0]\n",
+            record.display()
+        ),
+    );
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("state.json")).unwrap();
+    let said = |resume: bool| {
+        let mut args = vec!["calibrate", cal.to_str().unwrap(), "--quiet", "--out"];
+        args.push(out.to_str().unwrap());
+        if resume {
+            args.push("--resume");
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "resume {resume}");
+        stderr(&o)
+    };
+    let fresh = said(false);
+    let expected = format!(
+        "--out:1:1: error: expected a file, found `{}`, a directory, a file calibrate writes",
+        out.join("state.json").display()
+    );
+    assert!(fresh.starts_with(&expected), "{fresh}");
+    assert_eq!(said(true), fresh);
+}

@@ -404,15 +404,17 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     // only when written, after the work (exit 1, a stray state.json).
     // With --resume, state.json is read first (with a bound) and checked against this
     // calibration, refusing anything else in its own words: it is left to that check.
+    // A state.json that is a directory is said alike with and without --resume.
     if args.out.is_dir() {
+        for n in OUTPUT_FILES {
+            let file = args.out.join(n);
+            super::file_in_dir_fault("--out", &args.out, &file, "a file calibrate writes")?;
+        }
         let files: Vec<PathBuf> = OUTPUT_FILES
             .iter()
             .filter(|&&n| !(args.resume && n == "state.json"))
             .map(|n| args.out.join(n))
             .collect();
-        for file in &files {
-            super::file_in_dir_fault("--out", &args.out, file, "a file calibrate writes")?;
-        }
         let files: Vec<&PathBuf> = files.iter().collect();
         crate::output::check_outputs(&files, &[]).map_err(CliError::Usage)?;
     }
