@@ -674,30 +674,37 @@ fn a_sweep_resume_marker_is_read_with_a_bound() {
     stderr_says(&o, "started with other sweep settings");
 }
 
-/// `deter calibrate --resume` reads `state.json` with a bound: `/dev/zero` there is refused
-/// at the limit, exit 2 (it was read whole: all memory, or under a limit a failed read).
+/// `deter calibrate --resume` reads `state.json` with a bound: a state file larger than the
+/// limit (a sparse file of 257 MiB) is refused at the limit, exit 2 (it was read whole: all
+/// memory, or under a limit a failed read); `/dev/zero` there is refused as a device before
+/// it is read, in the words of a fresh calibration.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_calibration_state_is_read_with_a_bound() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("cal");
     std::fs::create_dir(&out).unwrap();
-    std::os::unix::fs::symlink("/dev/zero", out.join("state.json")).unwrap();
-    let o = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 2097152 && exec \"$0\" \"$@\"")
-        .arg(bin())
-        .current_dir(root())
-        .args([
-            "calibrate",
-            "scenarios/history/calibrate.toml",
-            "--resume",
-            "-q",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let resume = |out: &std::path::Path| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 2097152 && exec \"$0\" \"$@\"")
+            .arg(bin())
+            .current_dir(root())
+            .args([
+                "calibrate",
+                "scenarios/history/calibrate.toml",
+                "--resume",
+                "-q",
+                "--out",
+            ])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let big = std::fs::File::create(out.join("state.json")).unwrap();
+    big.set_len((256u64 << 20) + (1 << 20)).unwrap();
+    drop(big);
+    let o = resume(&out);
     refused(&o);
     stderr_says(
         &o,
@@ -706,6 +713,12 @@ fn a_calibration_state_is_read_with_a_bound() {
             256u64 << 20
         ),
     );
+    let zero = d.path().join("zero");
+    std::fs::create_dir(&zero).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", zero.join("state.json")).unwrap();
+    let o = resume(&zero);
+    refused(&o);
+    stderr_says(&o, "a device, a file calibrate writes");
 }
 
 /// A sweep file given as a pipe (`deter validate <(cat sweep.toml)`, here the test's stdin
