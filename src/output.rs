@@ -346,7 +346,7 @@ pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), Str
         check_writable(out, inputs)?;
         // A sweep's record (`RESULTS.sweep`) is written beside its results, by the sweep
         // only: an output named so would replace another sweep's record.
-        if let Some(fault) = record_name_fault(out, "") {
+        if let Some(fault) = record_name_fault(out, "").or_else(|| toml_name_fault(out, "")) {
             return Err(fault.message);
         }
         if outputs[..i].iter().any(|o| same_output(o, out)) {
@@ -383,6 +383,40 @@ pub fn record_name_fault(path: &Path, option: &str) -> Option<DirNameFault> {
         help: format!(
             "{option} would replace a sweep's record, or write a file taken for one: choose \
              another name"
+        ),
+    })
+}
+
+/// Output file `path` (the value of option `option`) named as a TOML file (`.toml`, in any
+/// case): deter reads its inputs as TOML (scenario, sweep, calibration and record files) and
+/// writes none but `deter init`'s template, so a report, table, rows or partial file under
+/// that name is a slip that would write over a scenario (`--report baseline.toml`) or make a
+/// file taken for one. Located at the option's value by the command line
+/// (`cli::results_file_fault`), the message alone for the library.
+pub fn toml_name_fault(path: &Path, option: &str) -> Option<DirNameFault> {
+    let toml = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    if !toml || path.as_os_str() == "-" {
+        return None;
+    }
+    let shown = crate::scenario::printable(&path.display().to_string()).into_owned();
+    let option = if option.is_empty() {
+        "this output".to_string()
+    } else {
+        option.to_string()
+    };
+    Some(DirNameFault {
+        message: format!(
+            "expected a file that is no TOML input, found `{shown}`, the name of a TOML file \
+             (deter reads scenario, sweep, calibration and record files as TOML, and writes \
+             none but `deter init`'s template)"
+        ),
+        help: format!(
+            "{option} would write over a scenario or make a file taken for one: give it the \
+             extension of what it writes (`{}` for an HTML page, .json or .csv for results)",
+            path.with_extension("html").display()
         ),
     })
 }

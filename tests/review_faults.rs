@@ -979,3 +979,97 @@ fn a_state_that_is_a_directory_is_said_alike_fresh_and_resumed() {
     assert!(fresh.starts_with(&expected), "{fresh}");
     assert_eq!(said(true), fresh);
 }
+
+/// An output named as a TOML file (`--report baseline.toml`, `--out other.toml`) was
+/// written: a scenario file not read by the command was replaced by an HTML page, a table or
+/// CSV rows (exit 0). deter writes no TOML but `deter init`'s template, so every output
+/// option refuses a `.toml` name at its value, exit 2, the file untouched; `init` still
+/// writes one.
+#[test]
+fn no_output_option_writes_over_a_toml_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bundled = std::fs::read_to_string(root.join(BUNDLED)).unwrap();
+    let a = write(dir.path(), "a.toml", &bundled);
+    let other = write(dir.path(), "Other.TOML", &bundled);
+    let sweep = write(
+        dir.path(),
+        "s.toml",
+        "base = \"a.toml\"\nruns = 10\n[[parameter]]\npath = \"model.war_cost\"\n\
+         role = \"lever\"\nvalues = [1, 2]\n",
+    );
+    let results = dir.path().join("g.csv");
+    succeeded(&run(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "-q",
+        "--out",
+        results.to_str().unwrap(),
+    ]));
+    let parts: Vec<String> = (0..2)
+        .map(|k| {
+            let p = dir.path().join(format!("p{k}.json"));
+            succeeded(&run(&[
+                "run",
+                a.to_str().unwrap(),
+                "--runs",
+                "10",
+                "-q",
+                "--shard",
+                &format!("{k}/2"),
+                "--out",
+                p.to_str().unwrap(),
+            ]));
+            p.to_str().unwrap().to_string()
+        })
+        .collect();
+    let o = other.to_str().unwrap();
+    let (a, sweep, results) = (
+        a.to_str().unwrap(),
+        sweep.to_str().unwrap(),
+        results.to_str().unwrap(),
+    );
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "--report",
+            vec!["run", a, "--runs", "10", "-q", "--report", o],
+        ),
+        ("--out", vec!["run", a, "--runs", "10", "-q", "--out", o]),
+        (
+            "--per-run",
+            vec!["run", a, "--runs", "10", "-q", "--per-run", o],
+        ),
+        (
+            "--out",
+            vec!["run", a, "--runs", "10", "-q", "--shard", "0/2", "--out", o],
+        ),
+        (
+            "--out",
+            vec!["compare", a, a, "--runs", "10", "-q", "--out", o],
+        ),
+        ("--out", vec!["sweep", sweep, "-q", "--out", o]),
+        ("--report", vec!["robust", results, "--report", o]),
+        ("--out", vec!["robust", results, "--out", o]),
+        ("--out", vec!["merge", &parts[0], &parts[1], "--out", o]),
+    ];
+    for (flag, args) in &cases {
+        let out = run(args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.starts_with(&format!(
+                "{flag}:1:1: error: expected a file that is no TOML input, found `{o}`, the \
+                 name of a TOML file"
+            )),
+            "{args:?}: {err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&other).unwrap(),
+            bundled,
+            "{args:?} wrote over it"
+        );
+    }
+    let template = dir.path().join("new.toml");
+    succeeded(&run(&["init", template.to_str().unwrap()]));
+    assert!(template.is_file());
+}

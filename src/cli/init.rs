@@ -53,7 +53,8 @@ pub fn init(path: &Path, force: bool) -> Result<(), CliError> {
         ));
     }
     // The file-system faults located at the path, as every output's.
-    super::output_file_fault("PATH", path, &[])?;
+    super::written_file_fault("PATH", path, &[])?;
+    super::sweep_results_fault("PATH", path)?;
     output::check_writable(path, &[]).map_err(CliError::Usage)?;
     emit(Some(path), scenario::TEMPLATE.as_bytes())?;
     note!(

@@ -380,6 +380,21 @@ pub fn results_file_fault(
     path: &Path,
     inputs: &[PathBuf],
 ) -> Result<(), CliError> {
+    written_file_fault(flag, path, inputs)?;
+    match output::toml_name_fault(path, flag) {
+        Some(f) => Err(dir_name_fault(flag, path, f)),
+        None => Ok(()),
+    }
+}
+
+/// The faults of a file any command writes, whatever it writes: the file system's
+/// ([`output::file_output_fault`]) and a sweep's record's name ([`record_name_fault`]).
+/// [`results_file_fault`] adds the name of a TOML file, which only `deter init` writes.
+pub fn written_file_fault(
+    flag: &'static str,
+    path: &Path,
+    inputs: &[PathBuf],
+) -> Result<(), CliError> {
     match output::file_output_fault(path, flag, inputs) {
         Some(f) => Err(dir_name_fault(flag, path, f)),
         None => record_name_fault(flag, path),
