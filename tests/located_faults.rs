@@ -147,12 +147,14 @@ fn a_resume_with_other_settings_is_refused_at_the_flag_that_differs() {
     };
     let what_to_do = |err: &str| {
         let help = help_line(err);
+        // The results are complete: nothing to resume, the command that wrote them named
+        // (it said "to complete it, run that" of a complete sweep).
         assert!(
-            help.starts_with("`grid.csv` resumes with `deter sweep ")
+            help.starts_with("`grid.csv` holds the complete results of `deter sweep ")
                 && help.ends_with(
-                    "--out grid.csv --resume`: to complete it, run that; else choose another \
-                     --out, or leave out --resume to start afresh over it (its rows and record \
-                     are replaced)"
+                    "--out grid.csv`: nothing is left to resume; choose another --out, or \
+                     leave out --resume to start afresh over it (its rows and record are \
+                     replaced)"
                 ),
             "{err}"
         );
@@ -211,7 +213,7 @@ fn a_resume_with_other_settings_is_refused_at_the_flag_that_differs() {
     );
     assert!(err.contains("1 | grid.csv\n  | ^^^^^^^^\n"), "{err}");
     assert!(
-        help_line(&err).starts_with("`grid.csv` resumes with `deter sweep "),
+        help_line(&err).starts_with("`grid.csv` holds the complete results of `deter sweep "),
         "{err}"
     );
     assert_eq!(std::fs::read(&out).unwrap(), rows);

@@ -450,7 +450,14 @@ pub fn check_resume(
         if cli {
             let record = read_record(out);
             // What this file was started with, and the way to complete it.
+            // A complete sweep's results have nothing left to resume: said as what they are.
             let help = match &record {
+                Some(r) if complete_as_recorded(out, r) => format!(
+                    "`{}` holds the complete results of `{}`: nothing is left to resume; \
+                     {afresh}",
+                    out.display(),
+                    r.started_command(out)
+                ),
                 Some(r) => format!(
                     "`{}` resumes with `{}`: to complete it, run that; else {afresh}",
                     out.display(),
@@ -620,6 +627,17 @@ fn read_record(results: &Path) -> Option<Record> {
     serde_json::from_str(text.lines().nth(2)?).ok()
 }
 
+/// Whether the results at `results` are exactly the rows their record (beside them)
+/// recorded complete: nothing is left for a resume of that sweep to do.
+fn complete_as_recorded(results: &Path, record: &Record) -> bool {
+    record.status == Status::Complete
+        && record.results_sha256.as_deref().is_some_and(|recorded| {
+            file_sha256(results).is_ok_and(|(hash, lines)| {
+                lines == record.points + 1 && hash == recorded
+            })
+        })
+}
+
 /// Whether the results at `results` hold every point their record (beside them) recorded
 /// complete, but other rows than it recorded: written over by another sweep (to standard
 /// output, `deter sweep ... > results`) or edited. `deter sweep --resume` refuses them (its
@@ -670,6 +688,13 @@ impl Record {
     /// sweep file as it was given when the reader works in the same directory, else made
     /// absolute from the recorded one; words a shell would split are quoted.
     pub fn resume_command(&self, results: &Path) -> String {
+        format!("{} --resume", self.started_command(results))
+    }
+
+    /// The command that wrote the results `results` as this record describes them: the
+    /// sweep file, `--out` and the options given ([`Record::resume_command`] without
+    /// `--resume`).
+    pub fn started_command(&self, results: &Path) -> String {
         let here = std::env::current_dir()
             .map(|d| d.display().to_string())
             .unwrap_or_default();
@@ -693,7 +718,6 @@ impl Record {
             shell_path(results),
         ];
         words.extend(self.resume_args.iter().map(|w| shell_word(w)));
-        words.push("--resume".into());
         words.join(" ")
     }
 }
