@@ -1073,3 +1073,47 @@ fn no_output_option_writes_over_a_toml_file() {
     succeeded(&run(&["init", template.to_str().unwrap()]));
     assert!(template.is_file());
 }
+
+/// `deter compare A B --set X` gave a warning of the value both sides share twice, once per
+/// side (`--set (for A: ...)` and `--set (for B: ...)`), word for word the same. Now once, as
+/// `--set`; a warning that differs between the sides still names each.
+#[test]
+fn a_set_warning_both_sides_give_is_said_once() {
+    let envoy = "scenarios/shea-special-envoy.toml";
+    let o = run(&[
+        "compare",
+        BUNDLED,
+        envoy,
+        "--runs",
+        "5",
+        "--no-attribution",
+        "--set",
+        "power.USA.capability=9000000",
+    ]);
+    succeeded(&o);
+    let err = stderr(&o);
+    let warned: Vec<&str> = err.lines().filter(|l| l.contains(": warning: ")).collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].starts_with("--set:1:22: warning: power.USA.capability: implausible currency"),
+        "{err}"
+    );
+    // B's own --set-b: said for B alone.
+    let o = run(&[
+        "compare",
+        BUNDLED,
+        envoy,
+        "--runs",
+        "5",
+        "--no-attribution",
+        "--set-b",
+        "power.USA.capability=9000000",
+    ]);
+    let err = stderr(&o);
+    let warned: Vec<&str> = err.lines().filter(|l| l.contains(": warning: ")).collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].starts_with(&format!("--set-b (for B: {envoy}):1:22: warning: ")),
+        "{err}"
+    );
+}

@@ -118,37 +118,21 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             sb.meta.horizon_years,
         ));
     }
-    // A gated key `--set` moves while its switch stays 0 on both sides: said once, as
-    // `--set` (the value both sides share), as a `--posterior` column's warning on a value
-    // of `--set` is; on one side only, it names that side.
+    // A `--set` warning both sides give alike (a gated key whose switch stays 0 on both, an
+    // implausible figure against the same countries, ...) is said once, as `--set` (the
+    // value both sides share), as a `--posterior` column's warning on a value of `--set` is;
+    // one side's alone names that side.
     let (mut warn_a, mut warn_b) = (warn_a, warn_b);
     let origin = |side: &str, file: &PathBuf| format!("--set (for {side}: {})", file.display());
     let (origin_a, origin_b) = (origin("A", &args.a), origin("B", &args.b));
-    let gated_a = crate::scenario::overrides::gated_set_warnings(&sa, &args.set, &origin_a);
-    let gated_b = crate::scenario::overrides::gated_set_warnings(&sb, &args.set, &origin_b);
-    let shared: Vec<crate::scenario::Diagnostic> = gated_a
-        .iter()
-        .filter(|w| {
-            gated_b.iter().any(|x| {
-                crate::scenario::Diagnostic {
-                    file: origin_a.clone(),
-                    ..x.clone()
-                } == **w
-            })
-        })
-        .cloned()
-        .collect();
-    for w in &shared {
-        let b = crate::scenario::Diagnostic {
+    for w in warn_a.0.iter_mut().filter(|w| w.file == origin_a) {
+        let as_b = crate::scenario::Diagnostic {
             file: origin_b.clone(),
             ..w.clone()
         };
-        warn_b.0.retain(|x| *x != b);
-        if let Some(at) = warn_a.0.iter().position(|x| x == w) {
-            warn_a.0[at] = crate::scenario::Diagnostic {
-                file: "--set".into(),
-                ..w.clone()
-            };
+        if let Some(at) = warn_b.0.iter().position(|x| *x == as_b) {
+            warn_b.0.remove(at);
+            w.file = "--set".into();
         }
     }
     // A warning of both sides (a file compared with itself, a base both extend) is said
