@@ -1117,3 +1117,59 @@ fn a_set_warning_both_sides_give_is_said_once() {
         "{err}"
     );
 }
+
+/// A base whose power's capability is implausible (60000 among countries of a few units),
+/// extended by an overlay that replaces the figure: the overlay was warned of the base's
+/// figure, which it does not run. Now the base's warning is judged on the overlay's
+/// scenario: left out where the overlay writes the figure (its own warning speaks if the
+/// new one is implausible too), kept, at the base's figure, where the overlay keeps it.
+#[test]
+fn an_overlay_that_replaces_a_base_s_implausible_capability_is_not_warned_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "base.toml",
+        &bundled_with("capability = 60.0", "capability = 60000.0"),
+    );
+    let overlay = |name: &str, extra: &str| {
+        write(
+            dir.path(),
+            name,
+            &format!("extends = \"base.toml\"\n[scenario]\nname = \"o\"\n{extra}"),
+        )
+    };
+    let said = |f: &std::path::Path| {
+        let o = run(&["validate", f.to_str().unwrap()]);
+        succeeded(&o);
+        let err = stderr(&o);
+        err.lines()
+            .filter(|l| l.contains("warning:") && l.contains("implausible currency"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let base = dir.path().join("base.toml");
+    assert_eq!(said(&base).len(), 1, "the base alone is warned of");
+    // Keeps the figure: the base's warning, at the base's figure.
+    let keeps = overlay("keeps.toml", "");
+    let kept = said(&keeps);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].contains("base.toml:"), "{kept:?}");
+    assert!(kept[0].contains("60000 is"), "{kept:?}");
+    // Replaces it with a plausible figure: nothing.
+    let plausible = overlay(
+        "plausible.toml",
+        "[[power]]\nid = \"USA\"\ncapability = 60.0\n",
+    );
+    assert_eq!(said(&plausible), Vec::<String>::new());
+    // Replaces it with another implausible one: the overlay's own warning alone.
+    let other = overlay(
+        "other.toml",
+        "[[power]]\nid = \"USA\"\ncapability = 90000.0\n",
+    );
+    let own = said(&other);
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert!(
+        own[0].contains("other.toml:") && own[0].contains("90000 is"),
+        "{own:?}"
+    );
+}

@@ -558,11 +558,41 @@ fn read_source_at(
             drop_gated_warnings(&mut warnings.0, |gate| {
                 s.get(gate) != 0.0 || switched_on(&s, gate)
             });
+            rejudge_outside_capabilities(&mut warnings.0, &diags.0, &s);
             warnings.0.extend(diags.0);
             Ok(s)
         }
         _ => Err(diags),
     }
+}
+
+/// A base's warnings of an implausible power's or deployment's capability
+/// ([`outside_capability_warning`]), judged again on the scenario the overlay makes (`s`):
+/// dropped where the overlay writes the figure itself (its own warning, in `own`, speaks for
+/// it) or where the figure is plausible beside the overlay's countries; said with the ratio
+/// to the overlay's largest stock where that changed. (The base's warning was said of a
+/// figure the overlay replaced.)
+fn rejudge_outside_capabilities(base: &mut Vec<Diagnostic>, own: &[Diagnostic], s: &Scenario) {
+    let largest = largest_capability(s);
+    base.retain_mut(|w| {
+        let Some((kind, id, cap)) = outside_capabilities(s).into_iter().find(|(k, id, _)| {
+            w.message
+                .starts_with(&outside_capability_words(&format!("{k}.{id}")))
+        }) else {
+            return true;
+        };
+        let words = outside_capability_words(&format!("{kind}.{id}"));
+        if own.iter().any(|d| d.message.starts_with(&words)) {
+            return false;
+        }
+        match outside_capability_warning(&format!("{kind}.{id}"), cap, largest) {
+            Some(now) => {
+                w.message = now.message;
+                true
+            }
+            None => false,
+        }
+    });
 }
 
 fn key_span(t: &DeTable<'_>, key: &str) -> Option<Range<usize>> {
