@@ -343,10 +343,14 @@ fn probe_dir(dir: &Path) -> Result<(), String> {
 /// [`check_writable`] for every output of one command, and no two of them the same path.
 pub fn check_outputs(outputs: &[&PathBuf], inputs: &[PathBuf]) -> Result<(), String> {
     for (i, out) in outputs.iter().enumerate() {
+        // A TOML name first, as the command line says it (`cli::results_file_fault`).
+        if let Some(fault) = toml_name_fault(out, "") {
+            return Err(fault.message);
+        }
         check_writable(out, inputs)?;
         // A sweep's record (`RESULTS.sweep`) is written beside its results, by the sweep
         // only: an output named so would replace another sweep's record.
-        if let Some(fault) = record_name_fault(out, "").or_else(|| toml_name_fault(out, "")) {
+        if let Some(fault) = record_name_fault(out, "") {
             return Err(fault.message);
         }
         if outputs[..i].iter().any(|o| same_output(o, out)) {

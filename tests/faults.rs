@@ -301,11 +301,15 @@ fn no_output_may_replace_any_file_the_command_reads() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let res = run(&args);
         refused_for(&res, format_args!("{args:?}"));
-        assert!(
-            stderr(&res).contains("is also an input file"),
-            "{args:?}: {}",
-            stderr(&res)
-        );
+        // A `.toml` output is refused for its name in every command, before it is known as
+        // an input (an `extends` base, a sweep's base, a partial file's scenario are read
+        // later); any other input as one.
+        let said = if args.last().unwrap().ends_with(".toml") {
+            "the name of a TOML file"
+        } else {
+            "is also an input file"
+        };
+        assert!(stderr(&res).contains(said), "{args:?}: {}", stderr(&res));
         for (path, bytes) in &originals {
             assert_eq!(
                 &std::fs::read(path).unwrap(),

@@ -422,13 +422,15 @@ fn plots_naming_a_file_is_refused_before_any_work_in_every_command() {
 #[test]
 fn a_sweep_refuses_every_output_naming_an_input_before_the_work() {
     let d = tempfile::tempdir().unwrap();
-    let base = d.path().join("base.toml");
+    // Named other than `.toml` (a `.toml` output is refused for its name alone, before
+    // it is known as an input): the input through the base is what is tested here.
+    let base = d.path().join("base.scenario");
     std::fs::copy(root().join("scenarios/western-balkans-2024.toml"), &base).unwrap();
     let before = std::fs::read(&base).unwrap();
     let sweep = write(
         d.path(),
         "grid.toml",
-        "base = \"base.toml\"\nruns = 20\ndesign = \"grid\"\n\n[[parameter]]\n\
+        "base = \"base.scenario\"\nruns = 20\ndesign = \"grid\"\n\n[[parameter]]\n\
          path = \"model.war_cost\"\nrole = \"uncertainty\"\nvalues = [0.5, 1.0]\n",
     );
     let results = d.path().join("grid.csv");
@@ -4127,6 +4129,10 @@ fn every_output_path_fault_is_located_at_its_flag_in_every_command() {
     let shard = ["run", base.as_str(), "--runs", "5", "--shard", "1/2"];
     let a_fifo = "a FIFO".to_string();
     let input = "which is also an input file".to_string();
+    // A `.toml` output is refused for its name first, whether or not it is an input.
+    let toml = "the name of a TOML file (deter reads scenario, sweep, calibration and record \
+                files as TOML, and writes none but `deter init`'s template)"
+        .to_string();
     let mut cases: Vec<(Vec<&str>, &str, &str, String)> = Vec::new();
     for (cmd, flags) in [
         (&run_[..], &["--out", "--report", "--per-run"][..]),
@@ -4150,10 +4156,10 @@ fn every_output_path_fault_is_located_at_its_flag_in_every_command() {
         ));
         cases.push((cmd.to_vec(), flag, ro, "a read-only file".into()));
     }
-    cases.push((run_.to_vec(), "--out", &base, input.clone()));
-    cases.push((compare.to_vec(), "--report", &base, input.clone()));
-    cases.push((sweep_.to_vec(), "--out", small, input.clone()));
-    cases.push((sweep_.to_vec(), "--report", &base, input.clone()));
+    cases.push((run_.to_vec(), "--out", &base, toml.clone()));
+    cases.push((compare.to_vec(), "--report", &base, toml.clone()));
+    cases.push((sweep_.to_vec(), "--out", small, toml.clone()));
+    cases.push((sweep_.to_vec(), "--report", &base, toml.clone()));
     cases.push((robust.to_vec(), "--out", res, input.clone()));
     cases.push((discover.to_vec(), "--report", res, input.clone()));
     cases.push((merge.to_vec(), "--out", res, input.clone()));

@@ -380,11 +380,13 @@ pub fn results_file_fault(
     path: &Path,
     inputs: &[PathBuf],
 ) -> Result<(), CliError> {
-    written_file_fault(flag, path, inputs)?;
-    match output::toml_name_fault(path, flag) {
-        Some(f) => Err(dir_name_fault(flag, path, f)),
-        None => Ok(()),
+    // A TOML name first: one message for it in every command, whether or not the file is
+    // an input this command has read yet (a sweep's base, an `extends` base, a partial
+    // file's scenario are read after the outputs are checked).
+    if let Some(f) = output::toml_name_fault(path, flag) {
+        return Err(dir_name_fault(flag, path, f));
     }
+    written_file_fault(flag, path, inputs)
 }
 
 /// The faults of a file any command writes, whatever it writes: the file system's
