@@ -1133,14 +1133,14 @@ fn robust_and_discover_refuse_the_sweep_file_their_results_record() {
         root.join("scenarios/western-balkans-2024.toml").display(),
         root.join("scenarios/shea-special-envoy.toml").display(),
     );
-    let sweep = write(dir, "lxf.toml", &text);
-    let o = common::run_in(dir, &["sweep", "lxf.toml", "--out", "lxf.csv", "-q"]);
+    let sweep = write(dir, "lxf.grid", &text);
+    let o = common::run_in(dir, &["sweep", "lxf.grid", "--out", "lxf.csv", "-q"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let absolute = sweep.display().to_string();
     let results = dir.join("lxf.csv").display().to_string();
     let elsewhere = tempfile::tempdir().unwrap();
     for (cwd, results, out) in [
-        (dir, "lxf.csv", "lxf.toml"),
+        (dir, "lxf.csv", "lxf.grid"),
         (dir, "lxf.csv", absolute.as_str()),
         (elsewhere.path(), results.as_str(), absolute.as_str()),
     ] {
@@ -1199,8 +1199,8 @@ fn robust_and_discover_refuse_a_recorded_sweep_file_whose_name_is_not_utf8() {
     // A name that is not UTF-8, in a directory whose name is not either; and one in a UTF-8
     // directory (the record's `directory` is then exact text, its file name is not).
     for (sub, name) in [
-        (&b"d\xff 'x'"[..], &b"s\xfe.toml"[..]),
-        (b"plain", b"-s\x80.toml"),
+        (&b"d\xff 'x'"[..], &b"s\xfe.grid"[..]),
+        (b"plain", b"-s\x80.grid"),
     ] {
         let dir = d.path().join(OsStr::from_bytes(sub));
         std::fs::create_dir(&dir).unwrap();
@@ -1428,16 +1428,17 @@ fn two_outputs_spelt_apart_that_name_one_file_are_refused_in_every_command() {
 /// shards and replaced `p-0.json`, the shard it had just read (exit 0), and `deter run
 /// link.toml --out s.toml` replaced the scenario. Every command refuses an output that is
 /// an input under another name, in the words it gives an input named as it was read, before
-/// any work, and the input is unchanged.
+/// any work, and the input is unchanged. (The inputs are named `.scn`: an output with a
+/// `.toml` name is refused for its name first, whatever it is.)
 #[cfg(unix)]
 #[test]
 fn an_output_hard_linked_to_an_input_is_refused_in_every_command() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    let scenario = write(dir, "s.toml", &std::fs::read_to_string(base()).unwrap());
-    std::fs::hard_link(&scenario, dir.join("link.toml")).unwrap();
-    let sweep = grid_sweep(dir, "grid.toml", 2, 5);
-    std::fs::hard_link(&sweep, dir.join("grid-link.toml")).unwrap();
+    let scenario = write(dir, "s.scn", &std::fs::read_to_string(base()).unwrap());
+    std::fs::hard_link(&scenario, dir.join("link.scn")).unwrap();
+    let sweep = grid_sweep(dir, "grid.scn", 2, 5);
+    std::fs::hard_link(&sweep, dir.join("grid-link.scn")).unwrap();
     let parts = common::run_shards(
         scenario.to_str().unwrap(),
         &["--runs", "10", "--no-attribution"],
@@ -1449,34 +1450,28 @@ fn an_output_hard_linked_to_an_input_is_refused_in_every_command() {
     let quick = ["--runs", "10", "--no-attribution", "--quiet"];
     let cases: Vec<(String, Vec<String>)> = vec![
         (
-            p("s.toml"),
-            [&["run", &p("link.toml"), "--out", &p("s.toml")][..], &quick].concat(),
+            p("s.scn"),
+            [&["run", &p("link.scn"), "--out", &p("s.scn")][..], &quick].concat(),
         ),
         (
-            p("s.toml"),
+            p("s.scn"),
             [
-                &["run", &p("link.toml"), "--report", &p("s.toml")][..],
+                &["run", &p("link.scn"), "--report", &p("s.scn")][..],
                 &quick,
             ]
             .concat(),
         ),
         (
-            p("link.toml"),
+            p("link.scn"),
             [
-                &[
-                    "compare",
-                    &p("s.toml"),
-                    &p("s.toml"),
-                    "--out",
-                    &p("link.toml"),
-                ][..],
+                &["compare", &p("s.scn"), &p("s.scn"), "--out", &p("link.scn")][..],
                 &quick,
             ]
             .concat(),
         ),
         (
-            p("grid.toml"),
-            vec!["sweep", &p("grid-link.toml"), "--out", &p("grid.toml")],
+            p("grid.scn"),
+            vec!["sweep", &p("grid-link.scn"), "--out", &p("grid.scn")],
         ),
         (
             parts[0].clone(),
@@ -1486,7 +1481,7 @@ fn an_output_hard_linked_to_an_input_is_refused_in_every_command() {
     .into_iter()
     .map(|(out, args)| (out, args.into_iter().map(String::from).collect()))
     .collect();
-    let before: Vec<Vec<u8>> = [&p("s.toml"), &p("grid.toml"), &parts[0]]
+    let before: Vec<Vec<u8>> = [&p("s.scn"), &p("grid.scn"), &parts[0]]
         .iter()
         .map(|f| std::fs::read(f).unwrap())
         .collect();
@@ -1503,7 +1498,7 @@ fn an_output_hard_linked_to_an_input_is_refused_in_every_command() {
             "{args:?}: {e}"
         );
     }
-    let after: Vec<Vec<u8>> = [&p("s.toml"), &p("grid.toml"), &parts[0]]
+    let after: Vec<Vec<u8>> = [&p("s.scn"), &p("grid.scn"), &parts[0]]
         .iter()
         .map(|f| std::fs::read(f).unwrap())
         .collect();
