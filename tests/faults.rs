@@ -716,7 +716,13 @@ fn csv_outputs_load_in_pandas_and_r_without_cleanup() {
     assert_eq!(rows_of(a), rows_of(b));
     let o = run(&["run", a, a, "--format", "csv"]);
     refused(&o);
-    stderr_says(&o, "is given twice");
+    // Located at the file, as every argument's fault (it was an unlocated "error: ...").
+    stderr_says(
+        &o,
+        &format!(
+            "FILES:1:1: error: expected each file once with --format csv, found `{a}` given twice"
+        ),
+    );
 
     // Every CSV deter writes, from every bundled scenario, has no missing cell and no two
     // rows with one (scenario, entity, metric, statistic) key (the pivot recipe's premise).

@@ -1173,3 +1173,166 @@ fn an_overlay_that_replaces_a_base_s_implausible_capability_is_not_warned_of_it(
         "{own:?}"
     );
 }
+
+/// Trial 16 (a policy student): a run over uncertain parameters dropped "which level deters"
+/// without a word (`deter run` and `deter compare` give it by default); the table now says
+/// it is not computed there, and where it is.
+#[test]
+fn a_nested_run_says_it_has_no_attribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let f = write(
+        dir.path(),
+        "unc.toml",
+        &format!(
+            "extends = \"{}\"\n[[uncertain]]\npath = \"deployment.KFOR.capability\"\n\
+             range = [1.5, 3.0]\n",
+            root.join(BUNDLED).display()
+        ),
+    );
+    let said = "Which level deters: not computed over uncertain parameters";
+    let o = run(&["run", f.to_str().unwrap(), "--draws", "3", "--runs", "20"]);
+    succeeded(&o);
+    assert!(stdout(&o).contains(said), "{}", stdout(&o));
+    let o = run(&[
+        "compare",
+        f.to_str().unwrap(),
+        f.to_str().unwrap(),
+        "--draws",
+        "3",
+        "--runs",
+        "20",
+    ]);
+    succeeded(&o);
+    assert!(stdout(&o).contains(said), "{}", stdout(&o));
+    // A plain run has the attribution, and no such line.
+    let o = run(&["run", BUNDLED, "--runs", "20"]);
+    assert!(!stdout(&o).contains(said));
+    assert!(stdout(&o).contains("Which level deters: Shapley attribution"));
+}
+
+/// Trial 16: the comparison's footnote called every interval "Monte Carlo 95% interval
+/// (Wilson)", beside the Newcombe intervals of differences it had just named; and the
+/// attribution's counterfactual said monitoring is removed "in every crisis", though its
+/// removal also raises the rate of non-state incidents, and so the crises they open.
+#[test]
+fn the_comparison_s_footnote_and_the_counterfactual_say_what_they_compute() {
+    let o = run(&[
+        "compare",
+        BUNDLED,
+        "scenarios/shea-special-envoy.toml",
+        "--runs",
+        "50",
+        "--no-attribution",
+    ]);
+    succeeded(&o);
+    let table = stdout(&o);
+    let footnote = table
+        .lines()
+        .find(|l| l.starts_with("MC 95%: "))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(!footnote.contains("Wilson"), "{footnote}");
+    assert!(footnote.contains("of the difference"), "{footnote}");
+    let o = run(&["run", BUNDLED, "--runs", "20"]);
+    let table = stdout(&o);
+    assert!(
+        table.contains(
+            "international monitoring (also where it lowers the rate of non-state incidents, so \
+             the political share includes the crises those incidents open)"
+        ),
+        "{table}"
+    );
+}
+
+/// Trial 16: `compare A B --set PATH=V` with a path only B has (B's policy) was refused for
+/// A with the generic list of path forms; the help now says that --set sets both sides and
+/// --set-b sets B alone.
+#[test]
+fn a_set_path_only_b_has_points_to_set_b() {
+    let o = run(&[
+        "compare",
+        BUNDLED,
+        "scenarios/shea-special-envoy.toml",
+        "--runs",
+        "20",
+        "--set",
+        "policy.special-envoy.enabled=false",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "help: `policy.special-envoy.enabled` is a parameter of B \
+             (`scenarios/shea-special-envoy.toml`) only, and --set sets both sides: use \
+             --set-b to set it on B alone"
+        ),
+        "{err}"
+    );
+    // As told: it runs.
+    let o = run(&[
+        "compare",
+        BUNDLED,
+        "scenarios/shea-special-envoy.toml",
+        "--runs",
+        "20",
+        "--set-b",
+        "policy.special-envoy.enabled=false",
+    ]);
+    succeeded(&o);
+}
+
+/// Trial 16: `--set policy.ID.start=2027-07`, the month as every file and output writes it,
+/// was refused (only the decimal year 2027.5 was taken), and the what-ifs line showed
+/// "2027.5 (file: 2026)". The month is taken now, as its decimal year (the same runs), and
+/// the line shows months.
+#[test]
+fn a_policy_start_is_set_by_its_month() {
+    let envoy = "scenarios/shea-special-envoy.toml";
+    let json = |value: &str| {
+        let o = run(&[
+            "run",
+            envoy,
+            "--runs",
+            "200",
+            "--no-attribution",
+            "--format",
+            "json",
+            "--set",
+            &format!("policy.special-envoy.start={value}"),
+        ]);
+        succeeded(&o);
+        let mut v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v.as_object_mut().unwrap().remove("timing");
+        v
+    };
+    let by_month = json("2027-07");
+    assert_eq!(by_month, json("2027.5"));
+    assert_eq!(by_month["overrides"][0]["value"], 2027.5);
+    let o = run(&[
+        "run",
+        envoy,
+        "--runs",
+        "20",
+        "--no-attribution",
+        "--set",
+        "policy.special-envoy.start=2027-07",
+    ]);
+    assert!(
+        stdout(&o)
+            .contains("What-ifs (--set): policy.special-envoy.start = 2027-07 (file: 2026-01)"),
+        "{}",
+        stdout(&o)
+    );
+    // Not a month: refused as before; a month on a path that is no date is no number.
+    for (set, said) in [
+        (
+            "policy.special-envoy.start=2027-13",
+            "expected a decimal year",
+        ),
+        ("model.war_cost=2027-07", "expected a number"),
+    ] {
+        let o = run(&["run", envoy, "--runs", "20", "--set", set]);
+        assert_eq!(o.status.code(), Some(2), "{set}");
+        assert!(stderr(&o).contains(said), "{set}: {}", stderr(&o));
+    }
+}

@@ -3936,7 +3936,9 @@ fn init_refusals_and_a_shards_leading_zero_are_located() {
     refused(&o);
     let e = stderr(&o);
     assert!(
-        e.starts_with("PATH:1:1: error: expected a file that does not exist, found one\n"),
+        e.starts_with(
+            "PATH:1:1: error: expected a file that does not exist, found `x.toml`, which does\n"
+        ),
         "{e}"
     );
     assert!(e.contains("help: use --force to overwrite it"), "{e}");

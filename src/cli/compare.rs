@@ -107,6 +107,23 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             }
             return Err(e);
         }
+        // A `--set` path A does not have but B does: the way to set it on B alone.
+        (Err(CliError::Input(mut x)), Ok((sb, _, _))) => {
+            let origin_a = format!("--set (for A: {})", args.a.display());
+            for d in x.0.iter_mut().filter(|d| {
+                d.file == origin_a && d.message.ends_with("is not a parameter of this scenario")
+            }) {
+                if crate::scenario::ParamRef::resolve(&d.path, &sb).is_ok() {
+                    d.help = Some(format!(
+                        "`{}` is a parameter of B (`{}`) only, and --set sets both sides: use \
+                         --set-b to set it on B alone",
+                        d.path,
+                        args.b.display()
+                    ));
+                }
+            }
+            return Err(CliError::Input(x));
+        }
         (Err(e), _) => return Err(e),
     };
     // Different horizons: at B's `horizon_years` (it named no file).

@@ -48,7 +48,10 @@ pub fn init(path: &Path, force: bool) -> Result<(), CliError> {
     // do not suggest it (only a regular file, or a link to one, is overwritten).
     if path.is_file() && !force {
         return Err(fault(
-            "expected a file that does not exist, found one".into(),
+            format!(
+                "expected a file that does not exist, found `{}`, which does",
+                path.display()
+            ),
             "use --force to overwrite it, or name another file".into(),
         ));
     }

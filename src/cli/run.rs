@@ -609,11 +609,20 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
                 if matches!(args.output.format(), Format::Csv) {
                     let h = path_hash(file);
                     if seen.get(&h).is_some_and(|&j| args.files[j] == *file) {
-                        return Err(CliError::Usage(format!(
-                            "`{}` is given twice: its CSV rows could not be told apart; give \
-                             each file once, or use --format json",
-                            file.display()
-                        )));
+                        // Located at the file, as every argument's fault.
+                        let shown = file.display().to_string();
+                        return Err(super::FlagFault {
+                            help: Some("give each file once, or use --format json".into()),
+                            ..super::FlagFault::new(
+                                "FILES",
+                                &shown,
+                                format!(
+                                    "expected each file once with --format csv, found `{shown}` \
+                                     given twice: its CSV rows could not be told apart"
+                                ),
+                            )
+                        }
+                        .into());
                     }
                     seen.insert(h, i);
                 }

@@ -14,6 +14,13 @@ use crate::scenario::Scenario;
 /// Whether `deter run` must do nested Monte Carlo: a posterior or `--draws` was given, or a
 /// file declares `[[uncertain]]` priors. Files that do not read are left to the plain path,
 /// which reports their problems.
+/// The nested table's last line: a run or comparison over uncertain parameters has no
+/// "which level deters" section, which `deter run` and `deter compare` give by default; it
+/// says so, and where the attribution is.
+const NO_ATTRIBUTION: &str = "Which level deters: not computed over uncertain parameters (the \
+    attribution is of one parameter set: a scenario without [[uncertain]] priors, run without \
+    --posterior; over a posterior's predictive draws, `deter calibrate --attribution`).";
+
 pub fn wants_nested(args: &RunArgs) -> bool {
     args.posterior.is_some() || args.draws.is_some() || with_priors(&args.files).is_some()
 }
@@ -381,7 +388,7 @@ pub fn write_nested(
         Format::Table => {
             let mut t = nested::table(n, name, file, scenario.meta.horizon_years, timing);
             t.push_str(&format!(
-                "Uncertain parameters: {}.\n",
+                "Uncertain parameters: {}.\n{NO_ATTRIBUTION}\n",
                 nested_out::source_text(&n.parameters, shown)
             ));
             // The posterior's file name is printed: nothing in it may drive the terminal.
@@ -550,7 +557,7 @@ pub fn compare_nested(
             let timing = timing.replacen(" runs/s ", " pairs/s ", 1);
             let mut t = nested::compare_table(&c, &la, &lb, ha, &timing);
             t.push_str(&format!(
-                "Uncertain parameters: {}.\n",
+                "Uncertain parameters: {}.\n{NO_ATTRIBUTION}\n",
                 nested_out::source_text(&c.parameters, shown.as_deref())
             ));
             crate::scenario::printable_lines(&t)

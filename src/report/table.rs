@@ -849,9 +849,13 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
         "* the paired 95% interval excludes zero. Method: {}.",
         c.method
     );
+    // A comparison's intervals are of differences, by the method named above (the run's
+    // note names Wilson, the interval of one probability).
     let _ = writeln!(
         out,
-        "MC 95%: {INTERVAL_NOTE} pp: percentage points. {MID_NOTE}"
+        "MC 95%: Monte Carlo 95% interval of the difference (the method above; unpaired: \
+         Newcombe's hybrid score interval of two independent proportions): more runs narrow \
+         it; it says nothing about the model's assumptions. pp: percentage points. {MID_NOTE}"
     );
     // Padding of the last column leaves trailing spaces: drop them.
     out.lines().map(|l| format!("{}\n", l.trim_end())).collect()

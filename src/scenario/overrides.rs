@@ -51,9 +51,13 @@ impl Applied {
     /// any other parameter as its number.
     pub fn shown(&self) -> (String, String) {
         let switch = self.is_switch();
+        // A date (`policy.ID.start`) as its month, as the file writes it.
+        let date = super::path::ParamRef::spec_by_shape(&self.path).is_some_and(|s| s.is_date());
         let word = |x: f64| {
             if switch {
                 (if x != 0.0 { "true" } else { "false" }).to_string()
+            } else if date && x.is_finite() {
+                super::year_month_of(x).to_string()
             } else {
                 x.to_string()
             }
@@ -93,7 +97,14 @@ impl Override {
             ));
         };
         let (path, raw) = (path.trim(), value.trim());
+        // A date path (`policy.ID.start`) takes the month as the file writes it, `YYYY-MM`,
+        // as well as its decimal year.
+        let month = ParamRef::spec_by_shape(path)
+            .is_some_and(|s| s.is_date())
+            .then(|| month_text(raw))
+            .flatten();
         let value = match raw {
+            _ if month.is_some() => month,
             "true" => Some(1.0),
             "false" => Some(0.0),
             // A literal that reads as 0 although it is not (`1e-400`) is refused as in a file.
@@ -118,6 +129,20 @@ impl Override {
             }
         }
     }
+}
+
+/// `YYYY-MM` (a month 01 to 12) as its decimal year, `year + (month - 1) / 12`; None for any
+/// other text.
+fn month_text(raw: &str) -> Option<f64> {
+    let (y, m) = raw.split_once('-')?;
+    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(y, 4) || !digits(m, 2) {
+        return None;
+    }
+    let (year, month) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
+    (1..=12)
+        .contains(&month)
+        .then(|| super::path::decimal_year(super::YearMonth { year, month }))
 }
 
 /// Apply overrides in order (a later one on the same path wins), each checked like the same

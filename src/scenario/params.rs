@@ -110,6 +110,11 @@ impl FieldSpec {
     pub fn is_switch(&self) -> bool {
         self.unit == SWITCH_UNIT
     }
+
+    /// A date (`policy.ID.start`), a decimal year, written `YYYY-MM` in a scenario file.
+    pub fn is_date(&self) -> bool {
+        self.unit == DECIMAL_YEAR_UNIT
+    }
 }
 
 /// The unit of a switch ([`FieldSpec::is_switch`]): its only values are 0 and 1.
