@@ -100,7 +100,7 @@ impl Event {
 pub const EVENTS: [Event; 7] = [
     Event {
         key: "crisis",
-        label: "crisis opportunity (context)",
+        label: "any crisis opportunity (context)",
         meaning: "a crisis opportunity arose (a moment when the challenger could escalate, whether or not it did)",
         holds: |s| s & event::CRISIS != 0,
         throughout: None,

@@ -181,7 +181,7 @@ fn table_wording_says_what_each_number_measures() {
         .unwrap();
     let crisis = lines
         .iter()
-        .position(|l| l.contains("crisis opportunity (context)"))
+        .position(|l| l.contains("any crisis opportunity (context)"))
         .unwrap();
     assert!(crisis > first_event, "{text}");
     // MID is explained in the table that uses it, and the last line points to the README.

@@ -12,7 +12,7 @@ use common::{run, scenario, stderr, succeeded, succeeded_for, write, write_poste
 
 /// The outcome labels, in output order, as the terminal table of `deter run` prints them.
 const LABELS: [&str; 7] = [
-    "crisis opportunity (context)",
+    "any crisis opportunity (context)",
     "threat (MID level >= 2)",
     "display of force (MID >= 3)",
     "use of force (MID >= 4)",
@@ -343,7 +343,7 @@ fn attribution_lines_name_each_outcome_by_its_table_label() {
     for name in [
         "display of force",
         "non-state violence",
-        "crisis opportunity",
+        "any crisis opportunity",
     ] {
         assert!(out.contains(&format!("P({name} within 10 years)")), "{out}");
     }

@@ -579,7 +579,7 @@ fn a_nested_interval_that_is_mostly_run_noise_is_marked_and_one_draws_is_undefin
     let table = go(args("8", &[]));
     let mut any = false;
     for (o, e) in json["outcomes"].as_array().unwrap().iter().zip([
-        "crisis opportunity (context)",
+        "any crisis opportunity (context)",
         "threat (MID level >= 2)",
         "display of force (MID >= 3)",
         "use of force (MID >= 4)",

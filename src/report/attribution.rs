@@ -495,7 +495,7 @@ fn shown_entities(n: usize, single: Option<&str>) -> usize {
     if single.is_some() { 1 } else { n }
 }
 
-/// Order of the events in the table: events first, the crisis opportunity (context) last,
+/// Order of the events in the table: events first, the any crisis opportunity (context) last,
 /// as in the outcome table.
 fn table_order() -> impl Iterator<Item = usize> {
     let (context, events): (Vec<usize>, Vec<usize>) =
