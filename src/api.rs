@@ -940,6 +940,11 @@ fn checked_parts(
                 ]))
             }
             shard::ReadError::Syntax(d) => Error::Input(crate::scenario::Diagnostics(vec![*d])),
+            // Another kind of file (not JSON at all), located at its first character: an
+            // input's fault, with its line and help, as `deter merge` gives it.
+            shard::ReadError::Invalid(d) if d.line > 0 => {
+                Error::Input(crate::scenario::Diagnostics(vec![*d]))
+            }
             shard::ReadError::Invalid(d) => Error::Invalid(d.one_line()),
         })?;
         files.push(part);
@@ -1038,6 +1043,25 @@ fn merge_into(
 ) -> Result<Report, Error> {
     if let Some(out) = per_run {
         crate::output::check_outputs(&[&out.to_path_buf()], parts).map_err(Error::Invalid)?;
+        // CSV rows under a name of another format, refused as `deter merge --per-run x.json`
+        // refuses it (it wrote CSV into `x.json`).
+        let ext = out
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let named = match ext.as_deref() {
+            Some("json" | "jsonl" | "ndjson") => Some("a JSON"),
+            Some("html" | "htm") => Some("an HTML"),
+            _ => None,
+        };
+        if let Some(named) = named {
+            return Err(Error::Invalid(format!(
+                "`per_run` `{}` names {named} file, but `per_run` receives CSV rows; give it a \
+                 .csv extension (`{}`)",
+                out.display(),
+                out.with_extension("csv").display()
+            )));
+        }
     }
     let files = checked_parts(parts, cancel)?;
     let first = &files[0];

@@ -82,7 +82,7 @@ fn each_printed_single_removal_effect_is_the_difference_of_the_variants_counts()
         .find(|k| {
             let l = label.to_lowercase();
             match *k {
-                "crisis" => l.starts_with("crisis opportunity"),
+                "crisis" => l.starts_with("any crisis opportunity"),
                 "threat" => l.starts_with("threat"),
                 "display" => l.starts_with("display of force"),
                 "use_of_force" => l.starts_with("use of force"),
@@ -239,7 +239,7 @@ fn exact_pp(num: i64, den: i64, signed: bool) -> String {
 fn event_key(label: &str) -> &'static str {
     let l = label.to_lowercase();
     [
-        ("crisis opportunity", "crisis"),
+        ("any crisis opportunity", "crisis"),
         ("threat", "threat"),
         ("display of force", "display"),
         ("use of force", "use_of_force"),

@@ -168,6 +168,13 @@ def _path(path: str, name: str) -> str:
     its keyword: reading it said "cannot read file: No such file or directory"."""
     if path == "":
         raise ValueError(f'`{name}` "": expected a path, not an empty value')
+    if "\n" in path:
+        # TOML text where only a file is taken (a sweep, a posterior, a partial file): it
+        # was "cannot read file" of the text, with its newlines escaped.
+        raise ValueError(
+            f"`{name}`: expected a path, found text of several lines (only a scenario may be "
+            "given as TOML text)"
+        )
     return path
 
 
@@ -180,7 +187,10 @@ def _source(scenario: Scenario, name: str = "scenario") -> tuple:
         # Rendered as TOML by the native layer, which names each fault at its key path.
         return "dict", scenario
     if isinstance(scenario, str):
-        # TOML always has `=` or a table header; a file path has neither a newline nor `=`.
+        # TOML always has `=` or a table header; a file path has no newline, and `=` only
+        # in a name that exists (`runs/seed=7/x.toml`): that is the file.
+        if "\n" not in scenario and os.path.isfile(scenario):
+            return "path", scenario
         if "\n" in scenario or "=" in scenario:
             return "toml", scenario
         return "path", _path(scenario, name)
@@ -228,14 +238,24 @@ def _sets(set: Sets) -> list:
     if isinstance(set, Mapping):
         out = []
         for k, v in set.items():
-            if isinstance(v, bool):
+            # NumPy's bool is no `bool`; its float64 is a `float` whose repr is
+            # `np.float64(0.1)` under NumPy 2: each written as the number it is.
+            numpy_bool = type(v).__module__ == "numpy" and type(v).__name__ in ("bool", "bool_")
+            if isinstance(v, bool) or numpy_bool:
                 v = "true" if v else "false"
             elif isinstance(v, str):
                 v = json.dumps(v)
-            out.append(f"{k}={v!r}" if isinstance(v, float) else f"{k}={v}")
+            elif isinstance(v, float):
+                v = repr(float(v))
+            out.append(f"{k}={v}")
         return out
     if isinstance(set, str):
         return [set]
+    if not isinstance(set, Iterable):
+        raise TypeError(
+            "`set` takes a mapping {PATH: VALUE} or a list of 'PATH=VALUE' strings, "
+            f"not {type(set).__name__}"
+        )
     return [str(s) for s in set]
 
 
@@ -586,7 +606,8 @@ def run(
     Parameters
     ----------
     scenario : path, TOML text or dict
-        A file path (``str`` or ``os.PathLike``), the TOML text itself (any ``str`` with a
+        A file path (``str`` or ``os.PathLike``; a ``str`` naming a file that exists is that
+        file, ``=`` in its name or not), the TOML text itself (any other ``str`` with a
         newline or ``=``), or a dict shaped like the TOML file (docs/SCENARIO.md). A dict's
         problems are named by their key path in the dict (``country[0].military.budget``),
         without a line and column, in the file's words otherwise (a ``None`` or a NaN

@@ -1906,3 +1906,56 @@ def test_a_nested_budget_is_refused_after_the_scenarios_warnings_as_the_cli_refu
             bound = "at most 1000000000000" if draws == 10**6 else "at least 2"
             assert len(caught) == 1 and cl.startswith(said), (said, cl)
             assert bound in str(e.value) and bound in cl[len(said) :], (str(e.value), cl)
+
+
+def test_numpy_values_in_set_are_the_numbers_they_are():
+    # Trial 15: `set=` refused a NumPy float64 (its repr under NumPy 2 is `np.float64(0.1)`)
+    # and a NumPy bool (written `False`, no bool): each is now the value a plain float or
+    # bool gives, run for run.
+    import numpy as np
+
+    for value in np.linspace(0.1, 0.9, 3):
+        py = deter.run(BASELINE, runs=200, seed=3, set={"rivalry.SRB-XKX.monitoring": value})
+        plain = deter.run(BASELINE, runs=200, seed=3, set={"rivalry.SRB-XKX.monitoring": float(value)})
+        assert without_timing(py.to_dict()) == without_timing(plain.to_dict())
+    off = deter.run(ENVOY, runs=200, seed=3, set={"policy.special-envoy.enabled": np.bool_(False)})
+    plain = deter.run(ENVOY, runs=200, seed=3, set={"policy.special-envoy.enabled": False})
+    assert without_timing(off.to_dict()) == without_timing(plain.to_dict())
+    with pytest.raises(TypeError, match="`set` takes a mapping"):
+        deter.run(BASELINE, runs=10, set=5)
+
+
+def test_merge_refuses_what_deter_merge_refuses(tmp_path):
+    # Trial 15: `per_run="x.json"` wrote CSV rows into a .json file (the CLI refuses it), and
+    # a file that is not JSON at all raised ValueError, not the ScenarioError the docstring
+    # names, without its help.
+    common = ["--runs", "40", "--seed", "7", "--horizon-years", "2", "--no-attribution", "-q"]
+    parts = []
+    for k in range(2):
+        part = tmp_path / f"p{k}.json"
+        cli("run", str(BASELINE), *common, "--shard", f"{k}/2", "--out", str(part), "--per-run-rows")
+        parts.append(part)
+    rows = tmp_path / "x.json"
+    with pytest.raises(ValueError, match="receives CSV rows"):
+        deter.merge(parts, per_run=rows)
+    assert not rows.exists()
+    text = tmp_path / "t1.py"
+    text.write_text("import os\n")
+    with pytest.raises(deter.ScenarioError) as e:
+        deter.merge([text])
+    assert "not a deter partial file" in str(e.value)
+    assert "partial files are written by" in str(e.value)
+
+
+def test_a_path_with_an_equals_sign_is_a_path_and_text_is_no_sweep_file(tmp_path):
+    # Trial 15: a scenario file named `a=b.toml` was read as TOML text; a sweep given TOML
+    # text said "cannot read file" of the text with its newlines escaped.
+    named = tmp_path / "seed=7"
+    named.mkdir()
+    path = named / "a=b.toml"
+    path.write_bytes(BASELINE.read_bytes())
+    a = deter.run(str(path), runs=100, seed=3).to_dict()
+    b = deter.run(BASELINE, runs=100, seed=3).to_dict()
+    assert a["outcomes"] == b["outcomes"]
+    with pytest.raises(ValueError, match="expected a path, found text of several lines"):
+        deter.sweep("base = 'x'\n")
