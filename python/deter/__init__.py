@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import errno
 import json
+import numbers
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
@@ -201,10 +202,25 @@ def _source(scenario: Scenario, name: str = "scenario") -> tuple:
 
 def _check_until_ci(until_ci: Any) -> None:
     """``until_ci`` out of (0, 0.5), in the words of ``--until-ci`` with the value as Python
-    writes it (``nan``, ``1e-20``; the native layer's float would read ``NaN``)."""
-    if isinstance(until_ci, (int, float)) and not isinstance(until_ci, bool):
-        if not 0 < until_ci < 0.5:
-            raise ValueError(f"`until_ci` {until_ci!r}: expected a half-width in (0, 0.5)")
+    writes it (``nan``, ``1e-20``; the native layer's float would read ``NaN``). Not a number
+    (a string, a bool, which Python counts as 1): a TypeError naming ``until_ci`` (the
+    native layer's said "must be real number, not str", and took ``True`` as 1)."""
+    if until_ci is None:
+        return
+    if isinstance(until_ci, bool) or not isinstance(until_ci, numbers.Real):
+        raise TypeError(
+            f"`until_ci` {until_ci!r}: expected a number, a half-width in (0, 0.5)"
+        )
+    if not 0 < until_ci < 0.5:
+        raise ValueError(f"`until_ci` {until_ci!r}: expected a half-width in (0, 0.5)")
+
+
+def _check_switch(value: Any, name: str) -> None:
+    """A keyword that is on or off (``attribution``): a bool (NumPy's too), else a TypeError
+    naming it (the native layer's said "'str' object is not an instance of 'bool'")."""
+    numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
+    if not (isinstance(value, bool) or numpy_bool):
+        raise TypeError(f"`{name}` {value!r}: expected True or False")
 
 
 def _check_out(out: Optional[str]) -> None:
@@ -673,6 +689,7 @@ def run(
     The GIL is released while the run executes.
     """
     _check_until_ci(until_ci)
+    _check_switch(attribution, "attribution")
     kind, source = _source(scenario)
     text = _call(
         _native.run,
@@ -683,7 +700,7 @@ def run(
         threads=threads,
         set=_sets(set),
         horizon_years=horizon_years,
-        attribution=attribution,
+        attribution=bool(attribution),
         until_ci=until_ci,
         max_runs=max_runs,
     )
@@ -1129,6 +1146,7 @@ def compare(
     B - A has at most that half-width, or the cap is reached (``to_dict()["stopping"]``).
     """
     _check_until_ci(until_ci)
+    _check_switch(attribution, "attribution")
     ka, sa = _source(a, "a")
     kb, sb = _source(b, "b")
     text, unchanged = _call(
@@ -1143,7 +1161,7 @@ def compare(
         set=_sets(set),
         set_b=_sets(set_b),
         horizon_years=horizon_years,
-        attribution=attribution,
+        attribution=bool(attribution),
         until_ci=until_ci,
         max_runs=max_runs,
     )

@@ -1959,3 +1959,22 @@ def test_a_path_with_an_equals_sign_is_a_path_and_text_is_no_sweep_file(tmp_path
     assert a["outcomes"] == b["outcomes"]
     with pytest.raises(ValueError, match="expected a path, found text of several lines"):
         deter.sweep("base = 'x'\n")
+
+
+def test_keyword_types_are_refused_by_name():
+    # Trial 15: `until_ci="0.01"` and `attribution="no"` gave PyO3's TypeErrors without the
+    # keyword, and `until_ci=True` was read as 1 (refused as a half-width of 1).
+    with pytest.raises(TypeError, match=r"`until_ci` '0.01': expected a number"):
+        deter.run(BASELINE, runs=10, until_ci="0.01")
+    with pytest.raises(TypeError, match=r"`until_ci` True: expected a number"):
+        deter.run(BASELINE, runs=10, until_ci=True)
+    with pytest.raises(TypeError, match=r"`attribution` 'no': expected True or False"):
+        deter.run(BASELINE, runs=10, attribution="no")
+    with pytest.raises(TypeError, match=r"`attribution` 'no': expected True or False"):
+        deter.compare(BASELINE, ENVOY, runs=10, attribution="no")
+    import numpy as np
+
+    # NumPy's bool and float are taken as what they are.
+    a = deter.run(BASELINE, runs=50, seed=1, attribution=np.bool_(False), until_ci=np.float64(0.2))
+    b = deter.run(BASELINE, runs=50, seed=1, attribution=False, until_ci=0.2)
+    assert without_timing(a.to_dict()) == without_timing(b.to_dict())
