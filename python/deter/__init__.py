@@ -218,8 +218,7 @@ def _check_until_ci(until_ci: Any) -> None:
 def _check_switch(value: Any, name: str) -> None:
     """A keyword that is on or off (``attribution``): a bool (NumPy's too), else a TypeError
     naming it (the native layer's said "'str' object is not an instance of 'bool'")."""
-    numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
-    if not (isinstance(value, bool) or numpy_bool):
+    if not _is_bool(value):
         raise TypeError(f"`{name}` {value!r}: expected True or False")
 
 
@@ -243,6 +242,12 @@ def _check_out(out: Optional[str]) -> None:
         )
 
 
+def _is_bool(value: Any) -> bool:
+    """A Python bool, or NumPy's (``np.bool_``, ``np.bool``), which is no ``bool``."""
+    t = type(value)
+    return isinstance(value, bool) or (t.__module__ == "numpy" and t.__name__ in ("bool", "bool_"))
+
+
 def _sets(set: Sets) -> list:
     """``{"model.war_cost": 1.0}`` or ``["model.war_cost=1.0"]`` -> ``["model.war_cost=1.0"]``.
 
@@ -256,8 +261,7 @@ def _sets(set: Sets) -> list:
         for k, v in set.items():
             # NumPy's bool is no `bool`; its float64 is a `float` whose repr is
             # `np.float64(0.1)` under NumPy 2: each written as the number it is.
-            numpy_bool = type(v).__module__ == "numpy" and type(v).__name__ in ("bool", "bool_")
-            if isinstance(v, bool) or numpy_bool:
+            if _is_bool(v):
                 v = "true" if v else "false"
             elif isinstance(v, str):
                 v = json.dumps(v)
