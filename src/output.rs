@@ -118,7 +118,7 @@ static INPUTS: Mutex<Option<std::collections::HashSet<u64>>> = Mutex::new(None);
 /// program that runs deter as a library reads and deletes many files in one process: a
 /// sweep's new record was refused as "also an input file" in the tests); elsewhere its
 /// canonical path. `None` for a path that leads to no file.
-fn file_key(path: &Path) -> Option<u64> {
+pub(crate) fn file_key(path: &Path) -> Option<u64> {
     use std::hash::{BuildHasher, BuildHasherDefault};
     let hasher = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
     #[cfg(unix)]
@@ -338,6 +338,13 @@ fn probe_dir(dir: &Path) -> Result<(), String> {
             }
             format!("cannot write to directory `{}`: {reason}", dir.display())
         })
+}
+
+/// [`check_outputs`] for one output a program names by the argument `argument` (`out`,
+/// `per_run`): the same refusal, said of that argument ("`out`: expected a file that is no
+/// TOML input, ..."), as the command line says it of its option.
+pub fn check_output_argument(out: &Path, argument: &str, inputs: &[PathBuf]) -> Result<(), String> {
+    check_outputs(&[&out.to_path_buf()], inputs).map_err(|m| format!("`{argument}`: {m}"))
 }
 
 /// [`check_writable`] for every output of one command, and no two of them the same path.

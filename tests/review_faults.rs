@@ -1336,3 +1336,295 @@ fn a_policy_start_is_set_by_its_month() {
         assert!(stderr(&o).contains(said), "{set}: {}", stderr(&o));
     }
 }
+
+/// The share a table prints for `p` is true to it: "100.0" only for 1, "0.0" only for 0,
+/// ">99.9" and "<0.1" for what rounds to either without being it, and otherwise `p` in
+/// percent rounded to one decimal (recomputed here from the JSON's value).
+fn printed_share_is_true_to(printed: &str, p: f64) -> bool {
+    match printed {
+        ">99.9" => p > 0.999 && p < 1.0,
+        "<0.1" => p > 0.0 && p < 0.001,
+        "100.0" => p == 1.0,
+        "0.0" => p == 0.0,
+        text => text
+            .parse::<f64>()
+            .is_ok_and(|v| (v - 100.0 * p).abs() <= 0.05 + 1e-9 && v > 0.0 && v < 100.0),
+    }
+}
+
+/// Trial 16: a probability of 0.9996 printed "100.0%", which says the event happened in
+/// every run. Reading fixed before measuring: the baseline over 8 years, 10,000 runs, has
+/// crisis opportunities in 0.9996 of its runs (read from its JSON), and the table, the page
+/// and a comparison's table print every outcome's share true to the JSON's value.
+#[test]
+fn a_share_that_is_not_one_never_prints_as_a_hundred_percent() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("run.html");
+    let common_args = [
+        "--runs",
+        "10000",
+        "--horizon-years",
+        "8",
+        "--no-attribution",
+    ];
+    let json = run(&[&["run", BUNDLED, "--format", "json"][..], &common_args].concat());
+    succeeded(&json);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let outcomes = v["outcomes"].as_object().unwrap();
+    let p_crisis = outcomes["crisis"]["p"].as_f64().unwrap();
+    assert!(
+        p_crisis > 0.9995 && p_crisis < 1.0,
+        "the reading needs a share that rounds to 100.0: {p_crisis}"
+    );
+    let table = run(&[
+        &["run", BUNDLED, "--report", page.to_str().unwrap()][..],
+        &common_args,
+    ]
+    .concat());
+    succeeded(&table);
+    let text = stdout(&table);
+    let labels = [
+        ("threat", "threat (MID level >= 2)"),
+        ("display", "display of force (MID >= 3)"),
+        ("use_of_force", "use of force (MID >= 4)"),
+        ("war", "war (MID 5)"),
+        ("non_state_incident", "non-state violence (not MID)"),
+        ("crisis", "any crisis opportunity (context)"),
+        ("deterrence_held", "deterrence held (no force)"),
+    ];
+    for (key, label) in labels {
+        let p = outcomes[key]["p"].as_f64().unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no row {label}:\n{text}"));
+        let printed = line[line.find(label).unwrap() + label.len()..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .trim_end_matches('%');
+        assert!(
+            printed_share_is_true_to(printed, p),
+            "{key}: printed {printed}% for {p}:\n{line}"
+        );
+    }
+    // The page: the cell whose data-v is the crisis share shows it as the table does.
+    let html = std::fs::read_to_string(&page).unwrap();
+    let at = html
+        .find("outcomes/crisis/p")
+        .expect("the page has the crisis share's cell");
+    let cell = &html[at..at + html[at..].find("</td>").unwrap()];
+    let shown = &cell[cell.rfind('>').unwrap() + 1..];
+    assert_eq!(shown.replace("&gt;", ">"), ">99.9%", "{cell}");
+    // A comparison of the scenario with itself prints P(A) and P(B) alike.
+    let compare = run(&[&["compare", BUNDLED, BUNDLED][..], &common_args].concat());
+    succeeded(&compare);
+    let text = stdout(&compare);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("any crisis opportunity"))
+        .unwrap_or_else(|| panic!("no crisis row:\n{text}"));
+    assert_eq!(
+        line.matches(">99.9%").count(),
+        2,
+        "P(A) and P(B) of {p_crisis}:\n{line}"
+    );
+}
+
+/// Review: `--set country.SRB.military.capability=30` listed "(file: 6.875)", but the file
+/// writes no capability for Serbia: the 6.875 is derived from its budget. Now the table and
+/// the page say "derived in the file", at the value the JSON's `replaced` gives; a value the
+/// file writes (a power's capability) stays "(file: ...)".
+#[test]
+fn a_what_if_over_a_derived_value_says_it_was_derived() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc: toml::Value =
+        toml::from_str(&std::fs::read_to_string(root.join(BUNDLED)).unwrap()).unwrap();
+    let serbia = doc["country"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"].as_str() == Some("SRB"))
+        .unwrap();
+    assert!(
+        serbia["military"].get("capability").is_none(),
+        "the reading needs a capability the file derives"
+    );
+    let usa = doc["power"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"].as_str() == Some("USA"))
+        .unwrap();
+    let usa_capability = usa["capability"].as_float().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("c.html");
+    let sets = [
+        "--set-b",
+        "country.SRB.military.capability=30",
+        "--set-b",
+        "power.USA.capability=50",
+        "--runs",
+        "20",
+        "--horizon-years",
+        "1",
+        "--no-attribution",
+    ];
+    let json = run(&[
+        &["compare", BUNDLED, BUNDLED, "--format", "json"][..],
+        &sets,
+    ]
+    .concat());
+    succeeded(&json);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let overrides = v["b"]["overrides"]
+        .as_array()
+        .unwrap_or_else(|| panic!("B's overrides: {v}"));
+    let derived = overrides[0]["replaced"].as_f64().unwrap();
+    assert_eq!(overrides[1]["replaced"].as_f64(), Some(usa_capability));
+    let o = run(&[
+        &[
+            "compare",
+            BUNDLED,
+            BUNDLED,
+            "--report",
+            page.to_str().unwrap(),
+        ][..],
+        &sets,
+    ]
+    .concat());
+    succeeded(&o);
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("B what-ifs"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains(&format!(
+            "country.SRB.military.capability = 30 (derived in the file: {derived})"
+        )),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!(
+            "power.USA.capability = 50 (file: {usa_capability})"
+        )),
+        "{line}"
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    // Every what-ifs note of the page (its header and B's side) says it alike.
+    let listed = html
+        .matches("<code>country.SRB.military.capability</code> = ")
+        .count();
+    assert!(listed >= 1, "the page lists the what-if");
+    assert_eq!(
+        html.matches("(derived in the file: ").count(),
+        listed,
+        "the page's what-ifs"
+    );
+}
+
+/// Review: a calibration resumed after both a setting (`max_generations`) and something
+/// else (a prior's range) changed named only the setting, so setting it back was refused
+/// again with no word of why. Now a last fault says the calibration differs besides its
+/// settings; when only the setting changed, it is not said.
+#[test]
+fn a_resume_refused_for_more_than_its_settings_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history");
+    let text = |generations: u32, high: &str| {
+        format!(
+            "seed = 5\nparticles = 20\nmax_generations = {generations}\npredictive_draws = 5\n\
+             statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+             cases = [\"{}\"]\n[[parameter]]\npath = \"model.war_cost\"\nrange = [0.1, {high}]\n",
+            history.join("serbia-kosovo.record.toml").display()
+        )
+    };
+    let f = write(dir.path(), "c.toml", &text(2, "3.0"));
+    let out = dir.path().join("cal");
+    let (f_s, out_s) = (f.to_str().unwrap(), out.to_str().unwrap());
+    succeeded(&run(&["calibrate", f_s, "--out", out_s, "-q"]));
+    let resume = || run(&["calibrate", f_s, "--out", out_s, "-q", "--resume"]);
+    let besides = "differs besides its settings too";
+    // The setting alone: one fault, at the key.
+    std::fs::write(&f, text(3, "3.0")).unwrap();
+    let o = resume();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("expected `max_generations` = 2"), "{err}");
+    assert!(!err.contains(besides), "{err}");
+    assert!(err.trim_end().ends_with("1 error found"), "{err}");
+    // The setting and a prior's range: both said.
+    std::fs::write(&f, text(3, "2.5")).unwrap();
+    let o = resume();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("expected `max_generations` = 2"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: error: the calibration in `{}` {besides}",
+            f.display(),
+            out.join("state.json").display()
+        )),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with("2 errors found"), "{err}");
+    // Setting it back alone is still refused, as the fault said, and without settings.
+    std::fs::write(&f, text(2, "2.5")).unwrap();
+    let o = resume();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("another calibration"), "{}", stderr(&o));
+    // The files it started with resume it.
+    std::fs::write(&f, text(2, "3.0")).unwrap();
+    succeeded(&resume());
+}
+
+/// Review: `deter merge p0.json p0.json` said "error: `p0.json` (shard 0 of 2) is given
+/// twice" with no place, where `deter run a a --format csv` locates a file given twice at
+/// the argument. Now merge does too, before any part is read, and a hard link of a part is
+/// the same file under another name.
+#[test]
+fn a_partial_file_given_twice_is_refused_at_the_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let p0 = dir.path().join("p0.json");
+    let p0_str = p0.to_str().unwrap();
+    succeeded(&run(&[
+        "run",
+        BUNDLED,
+        "--runs",
+        "40",
+        "--horizon-years",
+        "1",
+        "--no-attribution",
+        "--shard",
+        "0/2",
+        "--out",
+        p0_str,
+        "--quiet",
+    ]));
+    let o = run(&["merge", p0_str, p0_str]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!(
+            "PART:1:1: error: expected each partial file once, found `{p0_str}` given twice\n"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: give each shard's partial file once"),
+        "{err}"
+    );
+    let link = dir.path().join("link.json");
+    std::fs::hard_link(&p0, &link).unwrap();
+    let o = run(&["merge", p0_str, link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "found `{}` given twice (as `{p0_str}` before it)",
+            link.display()
+        )),
+        "{err}"
+    );
+}

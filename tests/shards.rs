@@ -1795,7 +1795,9 @@ fn nested_merge_refuses_missing_duplicated_edited_and_foreign_parts() {
     );
     refused(
         merge_to(&[p0, p1, p1, p2], &[]),
-        &[&format!("`{p1}` (shard 1 of 3) is given twice")],
+        &[&format!(
+            "PART:1:1: error: expected each partial file once, found `{p1}` given twice"
+        )],
     );
     // The posterior's text edited in one part: at its checksum.
     let text = std::fs::read_to_string(p1).unwrap();

@@ -41,10 +41,22 @@ use crate::scenario::{Diagnostic, Diagnostics};
 /// as it was not calibrated). A text that does not parse (never the case after validation)
 /// is taken as it is.
 pub(crate) fn content_sha256(text: &str) -> String {
+    content_sha256_without(text, &[])
+}
+
+/// [`content_sha256`] of `text` with the top-level keys `keys` left out: the fingerprint of
+/// a calibration file besides its settings ([`spec::SETTINGS`]), so that a state of another
+/// calibration can be said to differ in its settings only, or in more.
+pub(crate) fn content_sha256_without(text: &str, keys: &[&str]) -> String {
     let canonical = text
         .parse::<toml::Table>()
         .ok()
-        .and_then(|t| toml::to_string(&t).ok());
+        .and_then(|mut t| {
+            for k in keys {
+                t.remove(*k);
+            }
+            toml::to_string(&t).ok()
+        });
     crate::output::sha256_hex(canonical.as_deref().unwrap_or(text).as_bytes())
 }
 

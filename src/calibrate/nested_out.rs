@@ -454,7 +454,7 @@ fn legend() -> Markup {
 
 #[cfg(feature = "html")]
 fn pct(x: f64) -> String {
-    format!("{}%", crate::report::percent(x, 1))
+    format!("{}%", crate::report::percent_of_share(x, 1))
 }
 
 #[cfg(feature = "html")]

@@ -23,6 +23,10 @@ pub struct Provenance {
     pub seed: u64,
     /// SHA-256 of the calibration file and every record and scenario it names.
     pub calibration_sha256: String,
+    /// The same with the calibration file's settings left out
+    /// (`Calibration::content_sha256_besides_settings`): recorded in the state, so that a
+    /// state whose settings differ says whether anything else differs too.
+    pub besides_settings_sha256: String,
 }
 
 impl Provenance {
@@ -134,6 +138,7 @@ pub fn state_json(state: &State, prov: &Provenance) -> String {
         "format": "deter-calibrate-state-1",
         "engine_version": prov.engine_version,
         "calibration_sha256": prov.calibration_sha256,
+        "besides_settings_sha256": prov.besides_settings_sha256,
         "settings": {
             "particles": s.particles, "max_generations": s.max_generations, "quantile": s.quantile,
             "min_acceptance": s.min_acceptance, "target_tolerance": s.target_tolerance,
@@ -167,10 +172,13 @@ pub enum StateFault {
     /// "its `format` is not deter-calibrate-state-1", "its `distances` are damaged".
     Damaged(String),
     /// A state of another calibration: the settings that differ (empty when what differs is
-    /// only known by its hash: the file's text, a record, a case scenario, `set`), and the
-    /// engine versions (state's, now) if they differ.
+    /// only known by its hash: the file's text, a record, a case scenario, `set`), whether
+    /// something known only by its hash differs besides them (`more`: false when the state's
+    /// fingerprint without the settings is this calibration's), and the engine versions
+    /// (state's, now) if they differ.
     Another {
         settings: Vec<SettingChange>,
+        more: bool,
         engine: Option<(String, String)>,
     },
 }
@@ -179,11 +187,22 @@ impl std::fmt::Display for StateFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StateFault::Damaged(why) => write!(f, "not a calibration state ({why})"),
-            StateFault::Another { settings, engine } => {
+            StateFault::Another {
+                settings,
+                more,
+                engine,
+            } => {
                 let mut differs: Vec<String> = settings
                     .iter()
                     .map(|c| format!("`{}` {} in the state, {} now", c.key, c.state, c.now))
                     .collect();
+                if *more && !differs.is_empty() {
+                    differs.push(
+                        "and in the calibration file's other content, a record or case \
+                         scenario, or the fixed values"
+                            .into(),
+                    );
+                }
                 if let Some((then, now)) = engine {
                     differs.push(format!("engine version {then} in the state, {now} now"));
                 }
@@ -287,8 +306,13 @@ pub fn parse_state(
                 prov.engine_version.to_string(),
             )
         });
+        // Whether more than the settings differs: the state's fingerprint without them (a
+        // state written before it was recorded: unknown, so said as possible).
+        let more = changes.is_empty()
+            || v["besides_settings_sha256"] != prov.besides_settings_sha256.as_str();
         return Err(StateFault::Another {
             settings: changes,
+            more,
             engine,
         });
     }

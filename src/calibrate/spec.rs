@@ -57,6 +57,9 @@ pub struct Calibration {
     /// SHA-256 (hex) of the calibration file's content as it was read (`content_sha256`:
     /// comments and layout aside), for its fingerprint.
     pub content_sha256: String,
+    /// The same of the file without its settings ([`SETTINGS`]): a state whose settings
+    /// differ is said to differ in them only when this fingerprint is the state's.
+    pub content_sha256_besides_settings: String,
     /// Parameters fixed for the whole calibration, `(path, value)` in the order given: the
     /// file's `set` table, then `deter calibrate --set` (a later value of a path replaces
     /// its earlier one). Already applied to every case's scenario.
@@ -267,6 +270,18 @@ pub(crate) const CALIBRATION_FILE: FileKind = FileKind {
     max_bytes: MAX_CALIB_BYTES,
     minimum: "`statistics`, `cases` and one [[parameter]] (see docs/CALIBRATION.md)",
 };
+
+/// The calibration file's settings that a state records and compares (`settings` of
+/// `state.json`): a state differing in them is another calibration's, said key by key.
+pub const SETTINGS: [&str; 7] = [
+    "particles",
+    "max_generations",
+    "quantile",
+    "min_acceptance",
+    "target_tolerance",
+    "max_attempts_per_particle",
+    "seed",
+];
 
 const TOP_KEYS: [&str; 16] = [
     "attribution",
@@ -647,6 +662,7 @@ fn read(
         predictive_draws,
         attribution,
         content_sha256: super::content_sha256(r.src),
+        content_sha256_besides_settings: super::content_sha256_without(r.src, &SETTINGS),
         fixed,
         warnings,
     };

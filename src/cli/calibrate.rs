@@ -188,11 +188,14 @@ fn not_a_state(text: &str, prov: &output::Provenance, settings: &abc::Settings) 
 
 /// `--resume` of a state whose settings differ from the calibration file's: each setting
 /// located at its key in the file (at the file when the file leaves it at its default), with
-/// the state's value to resume with.
+/// the state's value to resume with; and when more than the settings differs (`more`: the
+/// file's other content, a record, a case scenario, the fixed values), a last fault saying
+/// so, since setting them back would not make it this calibration.
 fn settings_fault(
     file: &std::path::Path,
     state: &std::path::Path,
     changes: &[output::SettingChange],
+    more: bool,
     afresh: &str,
 ) -> CliError {
     let src = std::fs::read_to_string(file).unwrap_or_default();
@@ -241,7 +244,25 @@ fn settings_fault(
             }
             .with_help(Some(help))
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut faults = faults;
+    if more {
+        faults.push(
+            crate::scenario::Diagnostic::file_level(
+                &name,
+                format!(
+                    "the calibration in `{}` differs besides its settings too (in the \
+                     calibration file's other content, a record or case scenario, or the fixed \
+                     values of `set` and --set): the settings above alone do not make it this \
+                     calibration",
+                    state.display()
+                ),
+            )
+            .with_help(Some(format!(
+                "resume it with the files and --set values it was started with, {afresh}"
+            ))),
+        );
+    }
     CliError::Input(crate::scenario::Diagnostics(faults))
 }
 
@@ -280,7 +301,13 @@ fn afresh(state: &std::path::Path, sha256: &str) -> &'static str {
 /// layout aside, `calibrate::content_sha256`) and every
 /// validated scenario (after the fixed values, `set` and `--set`, which are also named).
 fn calibration_hash(cal: &calibrate::Calibration) -> String {
-    let mut text = cal.content_sha256.clone();
+    calibration_hash_of(cal, &cal.content_sha256)
+}
+
+/// [`calibration_hash`] with the calibration file's fingerprint `content` (its whole content,
+/// or its content besides the settings).
+fn calibration_hash_of(cal: &calibrate::Calibration, content: &str) -> String {
+    let mut text = content.to_string();
     for (path, value) in &cal.fixed {
         text.push_str(&format!("\nset {path}={value}"));
     }
@@ -453,6 +480,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         engine_version: crate::ENGINE_VERSION.to_string(),
         seed: cal.settings.seed,
         calibration_sha256,
+        besides_settings_sha256: calibration_hash_of(&cal, &cal.content_sha256_besides_settings),
     };
     check_not_another(args, &prov, &cal.settings)?;
     let mut state = if args.resume {
@@ -493,8 +521,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
                         .into(),
                 },
             ),
-            output::StateFault::Another { settings, .. } if !settings.is_empty() => {
-                settings_fault(&args.file, &state_path, &settings, afresh)
+            output::StateFault::Another { settings, more, .. } if !settings.is_empty() => {
+                settings_fault(&args.file, &state_path, &settings, more, afresh)
             }
             // Which file: the directory may hold several calibrations' states over time. A
             // state of another calibration is told how to resume it first, so the way afresh

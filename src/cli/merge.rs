@@ -90,6 +90,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     )?;
     output::check_outputs(&outputs, &args.parts).map_err(CliError::Usage)?;
     output::check_plots_apart(args.output.plots.as_deref(), &outputs).map_err(CliError::Usage)?;
+    refuse_part_given_twice(&args.parts)?;
     let mut files = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         crate::output::note_input(path);
@@ -781,4 +782,38 @@ fn stop_if_interrupted() -> Result<(), CliError> {
     } else {
         Ok(())
     }
+}
+
+/// A partial file given twice (the same spelling, another spelling or a hard link of it):
+/// refused before any is read, located at the argument as `deter run` locates a file given
+/// twice with --format csv, naming the earlier spelling when it differs.
+fn refuse_part_given_twice(parts: &[PathBuf]) -> Result<(), CliError> {
+    let mut seen: std::collections::HashMap<u64, usize> =
+        std::collections::HashMap::with_capacity(parts.len());
+    for (i, path) in parts.iter().enumerate() {
+        let Some(key) = crate::output::file_key(path) else {
+            // No such file: the read says so, at the file.
+            continue;
+        };
+        if let Some(&j) = seen.get(&key) {
+            let shown = path.display().to_string();
+            let first = parts[j].display().to_string();
+            let also = if first == shown {
+                String::new()
+            } else {
+                format!(" (as `{first}` before it)")
+            };
+            return Err(super::FlagFault {
+                help: Some("give each shard's partial file once".into()),
+                ..super::FlagFault::new(
+                    super::MERGE_PARTS,
+                    &shown,
+                    format!("expected each partial file once, found `{shown}` given twice{also}"),
+                )
+            }
+            .into());
+        }
+        seen.insert(key, i);
+    }
+    Ok(())
 }

@@ -544,8 +544,8 @@ pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single:
                 out,
                 "    {}: {}% as is, {}% with all three defender levels removed: removing all three {}; split into Shapley shares:",
                 EVENTS[k].label,
-                super::percent(x.p_as_is, 1),
-                super::percent(x.p_all_removed, 1),
+                super::percent_of_share(x.p_as_is, 1),
+                super::percent_of_share(x.p_all_removed, 1),
                 effect(&p, &x.removing_all)
             );
             for (j, (name, c)) in LEVELS.iter().zip(x.levels()).enumerate() {
@@ -556,8 +556,8 @@ pub fn table_section(out: &mut String, a: &AttributionOut, horizon: u32, single:
                     "      {:<9} share {}; removing it alone: {}% -> {}%, {} percentage points",
                     name,
                     share(c),
-                    super::percent(x.p_as_is, 1),
-                    super::percent(alone.p, 1),
+                    super::percent_of_share(x.p_as_is, 1),
+                    super::percent_of_share(alone.p, 1),
                     pp(diff)
                 );
             }
@@ -839,8 +839,8 @@ fn attribution_entity(ei: usize, e: &EntityAttributionOut, single: Option<&str>)
                     @let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
                     tr {
                         td { (EVENTS[k].label) }
-                        (num_cell(&format!("{base}/p_as_is"), x.p_as_is, format!("{}%", super::percent(x.p_as_is, 1))))
-                        (num_cell(&format!("{base}/p_all_removed"), x.p_all_removed, format!("{}%", super::percent(x.p_all_removed, 1))))
+                        (num_cell(&format!("{base}/p_as_is"), x.p_as_is, format!("{}%", super::percent_of_share(x.p_as_is, 1))))
+                        (num_cell(&format!("{base}/p_all_removed"), x.p_all_removed, format!("{}%", super::percent_of_share(x.p_all_removed, 1))))
                         @for (j, ((key, _), c)) in HTML_PARTS.iter().zip(parts).enumerate() {
                             (html_change_cells(&format!("{base}/{key}"), "change", c.change, c.paired95_lo, c.paired95_hi, &c.undefined))
                             @if j > 0 {

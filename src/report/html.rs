@@ -151,6 +151,16 @@ fn pct_cell(k: &str, v: f64) -> Markup {
     num_cell(k, v, pct(v))
 }
 
+/// A share or probability, never shown as 0% or 100% unless it is
+/// ([`super::percent_of_share`]).
+fn share(x: f64) -> String {
+    format!("{}%", super::percent_of_share(x, 1))
+}
+
+fn share_cell(k: &str, v: f64) -> Markup {
+    num_cell(k, v, share(v))
+}
+
 fn num(x: f64) -> String {
     if x == 0.0 {
         "0".into()
@@ -407,7 +417,7 @@ fn outcome_table(prefix: &str, o: &Outcomes) -> Markup {
                     @let k = format!("{prefix}/outcomes/{key}");
                     tr {
                         td { (e.label) }
-                        (pct_cell(&format!("{k}/p"), p.p))
+                        (share_cell(&format!("{k}/p"), p.p))
                         (pct_cell(&format!("{k}/mc95_lo"), p.lo))
                         (pct_cell(&format!("{k}/mc95_hi"), p.hi))
                         (num_cell(&format!("{k}/count"), p.count as f64, p.count))
@@ -610,9 +620,9 @@ fn write_escalation(
                     @for (k, label) in LEVEL_LABELS.iter().enumerate() {
                         tr {
                             td { (label) }
-                            (pct_cell(&format!("/rivalries/{i}/escalation/{k}"), rv.escalation[k]))
+                            (share_cell(&format!("/rivalries/{i}/escalation/{k}"), rv.escalation[k]))
                             @if k >= 2 {
-                                (pct_cell(&format!("/rivalries/{i}/outcomes/{}/p", EVENTS[k - 1].key), reached[k - 2]))
+                                (share_cell(&format!("/rivalries/{i}/outcomes/{}/p", EVENTS[k - 1].key), reached[k - 2]))
                             } @else {
                                 td class="n" {}
                             }
@@ -772,7 +782,7 @@ fn survival_section(r: &Report, single: bool) -> Markup {
             h2 { "Time to first use of force" }
             p {
                 "Share of runs without any use of force (MID level 4 or 5) by each time. At the horizon: "
-                (num_span("/metrics/years_to_first_use_of_force/censored_share", censored, pct(censored)))
+                (num_span("/metrics/years_to_first_use_of_force/censored_share", censored, share(censored)))
                 "."
             }
             (figure(
@@ -986,8 +996,8 @@ fn yearly_entity(n: usize, title: &str, prefix: &str, years: &[super::YearOut]) 
             |y, yo| html! {
                 @let k = format!("{prefix}/yearly/{y}");
                 @for (e, (a, b)) in EVENTS.iter().zip(yo.events_in_year.0.iter().zip(&yo.events_by_end.0)) {
-                    (pct_cell(&format!("{k}/events_in_year/{}/p", e.key), a.p))
-                    (pct_cell(&format!("{k}/events_by_end/{}/p", e.key), b.p))
+                    (share_cell(&format!("{k}/events_in_year/{}/p", e.key), a.p))
+                    (share_cell(&format!("{k}/events_by_end/{}/p", e.key), b.p))
                 }
             },
         ))
@@ -1399,10 +1409,10 @@ fn overrides_items(prefix: &str, overrides: &[crate::scenario::overrides::Applie
             // A switch in the scenario file's words (`true` / `false`), a number as a number.
             @if !o.is_switch() {
                 (num_span(&format!("{prefix}/overrides/{i}/value"), o.value, o.value))
-                " (file: "
+                " (" (o.replaced_source()) ": "
                 (num_span(&format!("{prefix}/overrides/{i}/replaced"), o.replaced, o.replaced))
             } @else {
-                (o.shown().0) " (file: " (o.shown().1)
+                (o.shown().0) " (" (o.replaced_source()) ": " (o.shown().1)
             }
             ")"
         }
@@ -1566,8 +1576,8 @@ fn differences_of(
                     @let k = format!("{prefix}/outcomes/{j}");
                     tr {
                         td { (ev.label) }
-                        (pct_cell(&format!("{k}/p_a"), o.p_a))
-                        (pct_cell(&format!("{k}/p_b"), o.p_b))
+                        (share_cell(&format!("{k}/p_a"), o.p_a))
+                        (share_cell(&format!("{k}/p_b"), o.p_b))
                         (num_cell(&format!("{k}/diff"), o.diff, if o.unchanged_in_every_run() { format!("{} ({})", pp(o.diff), super::UNCHANGED) } else { pp(o.diff) }))
                         (interval_cells(&format!("{k}/paired95"), o.paired.as_ref(), &o.undefined, pp))
                         (interval_cells(&format!("{k}/unpaired95"), o.unpaired.as_ref(), &o.undefined, pp))

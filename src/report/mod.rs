@@ -61,6 +61,25 @@ pub fn percent(x: f64, decimals: usize) -> String {
     }
 }
 
+/// A share or a probability in `[0, 1]` in percent at `decimals` decimals, as [`percent`],
+/// except that a share that is neither 0 nor 1 never prints as one: a share that rounds to
+/// 0 prints "<0.1" (at one decimal: under the last decimal shown) and one that rounds to 100
+/// prints ">99.9" (0.9996 of runs is not "100.0%" of them, and 7 wars in 162,298 crises are
+/// not "0.0%"). The text is never wider than "100.0", so a table's columns stay aligned.
+pub fn percent_of_share(x: f64, decimals: usize) -> String {
+    let text = percent(x, decimals);
+    let unit = 10f64.powi(-(decimals as i32));
+    if x > 0.0 && x < 1.0 {
+        if text.parse::<f64>() == Ok(0.0) {
+            return format!("<{unit:.decimals$}");
+        }
+        if text.parse::<f64>() == Ok(100.0) {
+            return format!(">{:.decimals$}", 100.0 - unit);
+        }
+    }
+    text
+}
+
 /// [`percent`] with its sign always written: "+75.6", "-0.4", "+0.0".
 pub fn percent_signed(x: f64, decimals: usize) -> String {
     let body = shifted_rounded(x.abs(), 2, decimals);
@@ -1093,6 +1112,30 @@ mod percent_tests {
         assert_eq!(percent(0.0, 1), "0.0");
         assert_eq!(percent_signed(0.0, 2), "+0.00");
         assert_eq!(percent_signed(-0.0, 1), "-0.0");
+    }
+
+    /// A share strictly between 0 and 1 never prints as 0 or 100 (trial 16: 0.9996 of runs
+    /// printed "100.0%"); 0 and 1 themselves do, and the rest is `percent`'s text.
+    #[test]
+    fn a_share_between_zero_and_one_never_prints_as_either() {
+        use super::percent_of_share;
+        for (x, one, two) in [
+            (0.9996, ">99.9", "99.96"),
+            (0.99995, ">99.9", ">99.99"),
+            (1.0 - 1e-12, ">99.9", ">99.99"),
+            (1.0, "100.0", "100.00"),
+            (0.0, "0.0", "0.00"),
+            (7.0 / 162_298.0, "<0.1", "<0.01"),
+            (0.00004, "<0.1", "<0.01"),
+            (0.0005, "0.1", "0.05"),
+            (0.999, "99.9", "99.90"),
+            (0.5, "50.0", "50.00"),
+        ] {
+            assert_eq!(percent_of_share(x, 1), one, "{x}");
+            assert_eq!(percent_of_share(x, 2), two, "{x}");
+        }
+        assert_eq!(percent_of_share(0.004, 0), "<1");
+        assert_eq!(percent_of_share(0.996, 0), ">99");
     }
 
     /// Away from a tie it is the float's own rounding, the digits printed before.

@@ -21,16 +21,17 @@ fn pct(x: f64) -> String {
     format!("{:>5}%", super::percent(x, 1))
 }
 
+/// A share or probability in percent at one decimal, never printed as 0 or 100 unless it is
+/// ([`super::percent_of_share`]), in the width of [`pct`].
+fn share(x: f64) -> String {
+    format!("{:>5}%", super::percent_of_share(x, 1))
+}
+
 /// A share of crises in percent at one decimal, where a share that is neither 0 nor 1 is
-/// never printed as one: "<0.05" for 7 wars in 162,298 crises (it read "war 0.0%"), ">99.95"
+/// never printed as one: "<0.1" for 7 wars in 162,298 crises (it read "war 0.0%"), ">99.9"
 /// for a share that rounds to 100.0.
 fn share_of_crises(x: f64) -> String {
-    let text = super::percent(x, 1);
-    match text.as_str() {
-        "0.0" if x > 0.0 => "<0.05".into(),
-        "100.0" if x < 1.0 => ">99.95".into(),
-        _ => text,
-    }
+    super::percent_of_share(x, 1)
 }
 
 fn bar(p: f64, width: usize) -> String {
@@ -84,7 +85,7 @@ fn outcomes(out: &mut String, o: &Outcomes, horizon_years: u32, rivalries: bool)
             out,
             "  {:<LABEL$} {}  [{}, {}]  {}",
             e.label,
-            pct(p.p),
+            share(p.p),
             pct(p.lo),
             pct(p.hi),
             bar(p.p, 20)
@@ -210,7 +211,7 @@ fn yearly_table(out: &mut String, years: &[YearOut]) {
         for y in years {
             let _ = write!(out, "  {:<32}", y.label());
             for (key, p) in pick(y).entries() {
-                let _ = write!(out, " {:>w$}", pct(p.p).trim(), w = width(key));
+                let _ = write!(out, " {:>w$}", share(p.p).trim(), w = width(key));
             }
             let _ = writeln!(out);
         }
@@ -295,7 +296,7 @@ pub fn overrides_line(label: &str, overrides: &[crate::scenario::overrides::Appl
     let items: Vec<String> = crate::scenario::overrides::in_effect(overrides)
         .map(|(_, o)| {
             let (value, replaced) = o.shown();
-            format!("{} = {value} (file: {replaced})", o.path)
+            format!("{} = {value} ({}: {replaced})", o.path, o.replaced_source())
         })
         .collect();
     format!("{label}: {}\n", items.join("; "))
@@ -463,7 +464,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
         out,
         "    (censored at {}: no use of force in {}% of runs)",
         super::years(r.horizon_years),
-        super::percent(t.censored_share, 1)
+        super::percent_of_share(t.censored_share, 1)
     );
     if r.rivalries.len() > 1 {
         // The region-wide balance is no regional sum or mean: each run's largest over the
@@ -528,7 +529,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
                 out,
                 "  crises that reached the protectors' decision whether to commit ({} in all runs): they committed in {}% (docs/MODEL.md 7.7)",
                 thousands(m.commitments.invoked),
-                super::percent(h.p, 1)
+                super::percent_of_share(h.p, 1)
             );
         }
         if let Some(h) = &m.sanctions.honoured {
@@ -538,7 +539,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
                 Some(d) => format!(
                     "{} at a display of force, after which the challenger backed down in {}%",
                     thousands(at_display.invoked),
-                    super::percent(d.p, 1)
+                    super::percent_of_share(d.p, 1)
                 ),
                 None => "none at a display of force".to_string(),
             };
@@ -551,7 +552,7 @@ pub fn to_table(r: &Report, source: &str, yearly: bool) -> String {
             let _ = writeln!(
                 out,
                 "    over all of them the challenger backed down in {}% (the share Hufbauer et al. 2007 count as sanctions' success)",
-                super::percent(h.p, 1)
+                super::percent_of_share(h.p, 1)
             );
             let _ = writeln!(
                 out,
@@ -752,8 +753,8 @@ pub fn comparison_to_table(c: &super::compare::ComparisonReport, a: &str, b: &st
                 out,
                 "  {:<33} {} {} {:>8}  {:<18} {:<18}{}",
                 label,
-                pct(o.p_a),
-                pct(o.p_b),
+                share(o.p_a),
+                share(o.p_b),
                 pp(o.diff),
                 o.paired.as_ref().map_or_else(
                     || readable_reason(o.undefined.as_deref().unwrap_or_default()),
@@ -916,9 +917,9 @@ mod tests {
     /// read "war 0.0%".
     #[test]
     fn a_share_of_crises_neither_none_nor_all_is_never_printed_as_either() {
-        assert_eq!(share_of_crises(7.0 / 162_298.0), "<0.05");
+        assert_eq!(share_of_crises(7.0 / 162_298.0), "<0.1");
         assert_eq!(share_of_crises(0.0), "0.0");
-        assert_eq!(share_of_crises(1.0 - 7.0 / 162_298.0), ">99.95");
+        assert_eq!(share_of_crises(1.0 - 7.0 / 162_298.0), ">99.9");
         assert_eq!(share_of_crises(1.0), "100.0");
         assert_eq!(share_of_crises(0.05), "5.0");
     }

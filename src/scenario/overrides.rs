@@ -29,6 +29,12 @@ pub struct Applied {
     pub value: f64,
     /// The value it replaced (the file's, after `extends` and derivations).
     pub replaced: f64,
+    /// Whether the file did not write `replaced` but derived it from other values
+    /// (a capability from its budget: [`Scenario::derived_here`]); the table and the page
+    /// say "derived in the file" there, not "file". Not in the JSON, whose `replaced` is the
+    /// value either way (docs/OUTPUT.md).
+    #[serde(skip)]
+    pub replaced_derived: bool,
 }
 
 /// The what-ifs of `list` in effect, with their index in it: a path set twice (`--set` and
@@ -44,6 +50,16 @@ impl Applied {
     /// Whether the path set is a switch (`policy.ID.enabled`), set with `true` / `false`.
     pub fn is_switch(&self) -> bool {
         super::path::ParamRef::spec_by_shape(&self.path).is_some_and(|s| s.is_switch())
+    }
+
+    /// Where the replaced value came from, as the what-ifs line says it: "file", or
+    /// "derived in the file" for a value the file derived rather than wrote.
+    pub fn replaced_source(&self) -> &'static str {
+        if self.replaced_derived {
+            "derived in the file"
+        } else {
+            "file"
+        }
     }
 
     /// The value set and the value it replaced as the report shows them: a switch
@@ -174,6 +190,7 @@ pub fn apply(
         }
         // A path set twice: the earlier setting's value, put right by `record_files_values`.
         let replaced = scenario.get(target);
+        let replaced_derived = scenario.derived_here(target);
         if scenario.set(target, o.value).is_err() {
             // The value as written (`1e308`, not its 309 digits), in the words the same value
             // gets in a scenario file, a policy change or a sweep.
@@ -211,6 +228,7 @@ pub fn apply(
             path: o.path.clone(),
             value: o.value,
             replaced,
+            replaced_derived,
         });
     }
     // The protectors' private resolve with alliance restraint, or their two moves with their
@@ -623,7 +641,9 @@ pub fn prior_warnings<S: AsRef<str>>(
 pub fn record_files_values(applied: &mut [Applied]) {
     for i in 1..applied.len() {
         if let Some(first) = applied[..i].iter().find(|a| a.path == applied[i].path) {
-            applied[i].replaced = first.replaced;
+            let (replaced, derived) = (first.replaced, first.replaced_derived);
+            applied[i].replaced = replaced;
+            applied[i].replaced_derived = derived;
         }
     }
 }
