@@ -1042,7 +1042,7 @@ fn merge_into(
     cancel: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<Report, Error> {
     if let Some(out) = per_run {
-        crate::output::check_outputs(&[&out.to_path_buf()], parts).map_err(Error::Invalid)?;
+        crate::output::check_output_argument(out, "per_run", parts).map_err(Error::Invalid)?;
         // CSV rows under a name of another format, refused as `deter merge --per-run x.json`
         // refuses it (it wrote CSV into `x.json`).
         let ext = out

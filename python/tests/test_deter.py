@@ -1939,6 +1939,14 @@ def test_merge_refuses_what_deter_merge_refuses(tmp_path):
     with pytest.raises(ValueError, match="receives CSV rows"):
         deter.merge(parts, per_run=rows)
     assert not rows.exists()
+    # A TOML name is refused as the CLI refuses it, said of the argument that named it.
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_bytes(BASELINE.read_bytes())
+    with pytest.raises(ValueError, match=r"^`per_run`: expected a file that is no TOML input"):
+        deter.merge(parts, per_run=scenario)
+    with pytest.raises(ValueError, match=r"`out`: expected a file that is no TOML input"):
+        deter.sweep(GRID, out=scenario, runs=10)
+    assert scenario.read_bytes() == BASELINE.read_bytes()
     text = tmp_path / "t1.py"
     text.write_text("import os\n")
     with pytest.raises(deter.ScenarioError) as e:

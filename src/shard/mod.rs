@@ -1542,14 +1542,22 @@ pub fn check_complete(mut files: Vec<Named>) -> Result<Vec<Named>, MergeError> {
             .map(|f| format!("`{}` (shard {})", f.name, f.shard.k))
             .collect::<Vec<_>>()
             .join(", ");
+        let flags = missing
+            .iter()
+            .take(3)
+            .map(|&k| format!("`--shard {k}/{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(MergeError::Set(format!(
-            "{count} of {n} shards missing: {list}{}; given: {given}{}",
+            "{count} of {n} shards missing: {list}{}; given: {given}{}; run the missing \
+             shards by the same command with {flags}{}, then merge all {n}",
             if count > missing.len() as u64 {
                 ", ..."
             } else {
                 ""
             },
             if files.len() > 10 { ", ..." } else { "" },
+            if count > 3 { ", ..." } else { "" },
         )));
     }
     Ok(files)
@@ -2171,6 +2179,10 @@ mod tests {
             let e = merge_files(&c, missing).unwrap_err();
             assert!(
                 e.contains("2 of 4 shards missing: shard 1 (units 10..20), shard 2 (units 20..30); given: `part-0.json` (shard 0), `part-3.json` (shard 3)"),
+                "{e}"
+            );
+            assert!(
+                e.contains("run the missing shards by the same command with `--shard 1/4`, `--shard 2/4`, then merge all 4"),
                 "{e}"
             );
 

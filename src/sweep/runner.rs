@@ -470,8 +470,12 @@ impl Results {
         record: Record,
     ) -> Result<Opened, SweepError> {
         let existed = out.exists();
-        crate::output::check_outputs(&[&out.to_path_buf()], &[sweep_file.to_path_buf()])
-            .map_err(SweepError::Refused)?;
+        let inputs = [sweep_file.to_path_buf()];
+        match caller {
+            Caller::Cli => crate::output::check_outputs(&[&out.to_path_buf()], &inputs),
+            Caller::Library => crate::output::check_output_argument(out, "out", &inputs),
+        }
+        .map_err(SweepError::Refused)?;
         if !(resume && existed) {
             crate::output::check_writable(&record::path_beside(out), &[])
                 .map_err(SweepError::Refused)?;
