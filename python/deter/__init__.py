@@ -427,7 +427,9 @@ class Result:
         bn, cumulative over the horizon), ``final_balance`` (challenger / target whole
         military capability at the end, allies included, a ratio: not the theatre balance
         the crisis uses; no rows in a scenario with no rivalry); statistics ``mean``, ``sd``,
-        ``p05``, ``p50``, ``p95``. Columns: ``scope``, ``metric``, ``statistic``, ``value``.
+        ``p05``, ``p50``, ``p95``, and for ``years_to_first_use_of_force`` also
+        ``censored_share`` (the share of runs with no use of force within the horizon, in
+        [0, 1]). Columns: ``scope``, ``metric``, ``statistic``, ``value``.
     yearly : pandas.DataFrame
         Per-year probabilities: one row per (scope, year, outcome, window). ``window`` is
         ``"in_year"`` (share of runs in which the event happened during that calendar year)
@@ -526,13 +528,15 @@ class Comparison:
         ``diff`` (B - A), ``paired95_lo`` / ``paired95_hi`` (Monte Carlo 95% interval of
         the paired difference under common random numbers, Newcombe method 10; NaN where the
         sample cannot support one), ``unpaired95_lo`` / ``unpaired95_hi`` (what independent
-        runs would give), ``excludes_zero``,
+        runs would give), ``excludes_zero`` (bool: the paired interval excludes 0, the
+        ``*`` of ``deter compare``'s table; False where no interval is defined),
         ``a_only`` / ``b_only`` (runs where the event happened under one side only).
     metrics : pandas.DataFrame
         One row per (scope, metric) (``crises``, ``disputes``, ``gdp_lost``, the challenger's
         and the target's, in the scenarios' currency unit, ``years_to_first_use_of_force``): ``mean_a``, ``mean_b``, ``diff`` and
         its paired interval ``paired95_lo`` / ``paired95_hi`` (the mean of the per-run
-        differences +- 1.96 standard errors, runs as units; NaN with one run). No
+        differences +- 1.96 standard errors, runs as units; NaN with one run) and
+        ``excludes_zero`` (that interval excludes 0), as the JSON's ``metrics[]``. No
         ``gdp_lost`` row when A and B count money in different currency units (a
         ``UserWarning`` says so, and ``to_dict()["gdp_lost_not_compared"]`` why).
     a, b : Result
