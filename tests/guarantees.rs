@@ -1190,7 +1190,8 @@ fn library_sweep_by(
 /// its checks: `deter::sweep` truncated the sweep file or the base scenario named as `out`
 /// (only `sweep_streamed_to` checked inputs), both replaced another sweep's record named as
 /// `out`, and `deter::sweep` took no lock. They share the command line's prelude now
-/// (`sweep::runner::Results`): each is refused with the command line's words, nothing written.
+/// (`sweep::runner::Results`): each is refused with the command line's words, said of the
+/// argument `out`, nothing written.
 #[test]
 fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
     let d = tempfile::tempdir().unwrap();
@@ -1221,8 +1222,10 @@ fn the_librarys_sweeps_refuse_what_deter_sweep_refuses_before_any_work() {
         for streamed in [false, true] {
             let r = library_sweep_by(streamed, &sweep, &one_thread(), &out);
             match r {
+                // Said of the argument that named the output, as the command line says it of
+                // its option.
                 Err(deter::Error::Invalid(m)) => {
-                    assert_eq!(m, words, "{what}, streamed: {streamed}")
+                    assert_eq!(m, format!("`out`: {words}"), "{what}, streamed: {streamed}")
                 }
                 other => panic!("{what}, streamed: {streamed}: {:?}", other.err()),
             }

@@ -1354,8 +1354,9 @@ fn printed_share_is_true_to(printed: &str, p: f64) -> bool {
 
 /// Trial 16: a probability of 0.9996 printed "100.0%", which says the event happened in
 /// every run. Reading fixed before measuring: the baseline over 8 years, 10,000 runs, has
-/// crisis opportunities in 0.9996 of its runs (read from its JSON), and the table, the page
-/// and a comparison's table print every outcome's share true to the JSON's value.
+/// crisis opportunities in 0.9996 of its runs (read from its JSON; Wilson interval 0.9990 to
+/// 0.9998), and the table, the page and a comparison's table print every outcome's share,
+/// and the table the ends of its interval, true to the JSON's values.
 #[test]
 fn a_share_that_is_not_one_never_prints_as_a_hundred_percent() {
     let dir = tempfile::tempdir().unwrap();
@@ -1407,6 +1408,19 @@ fn a_share_that_is_not_one_never_prints_as_a_hundred_percent() {
             printed_share_is_true_to(printed, p),
             "{key}: printed {printed}% for {p}:\n{line}"
         );
+        // The ends of its Monte Carlo interval, "[ 99.9%, >99.9%]", are shares too.
+        let bracket = &line[line.find('[').unwrap() + 1..line.find(']').unwrap()];
+        let ends: Vec<&str> = bracket
+            .split(',')
+            .map(|e| e.trim().trim_end_matches('%'))
+            .collect();
+        for (end, k) in ends.iter().zip(["mc95_lo", "mc95_hi"]) {
+            let x = outcomes[key][k].as_f64().unwrap();
+            assert!(
+                printed_share_is_true_to(end, x),
+                "{key}: {k} printed {end}% for {x}:\n{line}"
+            );
+        }
     }
     // The page: the cell whose data-v is the crisis share shows it as the table does.
     let html = std::fs::read_to_string(&page).unwrap();

@@ -1688,13 +1688,18 @@ pub fn summarise(outcome: &'static str, p: &[f64], runs: u64) -> OutcomeSummary 
     }
 }
 
-/// A probability's interval in a nested run's table and page, "[1.2%, 3.4%]", or "[within
+/// A probability's interval in a nested run's table and page, "[1.2%, 3.4%]" (an end that is
+/// neither 0 nor 1 never printed as either: [`crate::report::percent_of_share`]), or "[within
 /// +-0.05%]" when both ends round to 0.0% without both being 0 (the words of
 /// [`crate::report::tiny_interval`], as `deter run` and `deter compare` print such an interval).
 pub fn pct_interval(lo: f64, hi: f64) -> String {
     match crate::report::tiny_interval(lo, hi, 1) {
         Some(t) => format!("[{t}%]"),
-        None => format!("[{}%, {}%]", crate::report::percent(lo, 1), crate::report::percent(hi, 1)),
+        None => format!(
+            "[{}%, {}%]",
+            crate::report::percent_of_share(lo, 1),
+            crate::report::percent_of_share(hi, 1)
+        ),
     }
 }
 

@@ -143,14 +143,6 @@ fn mean_interval_cells(k: &str, m: &super::compare::MeanDiff) -> Markup {
     }
 }
 
-fn pct(x: f64) -> String {
-    format!("{}%", super::percent(x, 1))
-}
-
-fn pct_cell(k: &str, v: f64) -> Markup {
-    num_cell(k, v, pct(v))
-}
-
 /// A share or probability, never shown as 0% or 100% unless it is
 /// ([`super::percent_of_share`]).
 fn share(x: f64) -> String {
@@ -418,8 +410,8 @@ fn outcome_table(prefix: &str, o: &Outcomes) -> Markup {
                     tr {
                         td { (e.label) }
                         (share_cell(&format!("{k}/p"), p.p))
-                        (pct_cell(&format!("{k}/mc95_lo"), p.lo))
-                        (pct_cell(&format!("{k}/mc95_hi"), p.hi))
+                        (share_cell(&format!("{k}/mc95_lo"), p.lo))
+                        (share_cell(&format!("{k}/mc95_hi"), p.hi))
                         (num_cell(&format!("{k}/count"), p.count as f64, p.count))
                     }
                 }

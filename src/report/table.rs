@@ -17,12 +17,8 @@ fn level_words(l: Option<&super::LevelsOut>) -> String {
     }
 }
 
-fn pct(x: f64) -> String {
-    format!("{:>5}%", super::percent(x, 1))
-}
-
 /// A share or probability in percent at one decimal, never printed as 0 or 100 unless it is
-/// ([`super::percent_of_share`]), in the width of [`pct`].
+/// ([`super::percent_of_share`]), right-aligned in five characters ("100.0", ">99.9").
 fn share(x: f64) -> String {
     format!("{:>5}%", super::percent_of_share(x, 1))
 }
@@ -86,8 +82,8 @@ fn outcomes(out: &mut String, o: &Outcomes, horizon_years: u32, rivalries: bool)
             "  {:<LABEL$} {}  [{}, {}]  {}",
             e.label,
             share(p.p),
-            pct(p.lo),
-            pct(p.hi),
+            share(p.lo),
+            share(p.hi),
             bar(p.p, 20)
         );
     }

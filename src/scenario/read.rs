@@ -808,10 +808,10 @@ impl<'a> Reader<'a> {
                         format!("missing required key `{}`", spec.key),
                     )
                     .help = Some(format!(
-                        "add `{} = ...`: {} ({})",
+                        "add `{} = ...`, {}: {}",
                         spec.key,
-                        spec.doc,
-                        spec.expected()
+                        spec.expected(),
+                        spec.doc.trim()
                     ));
                 }
                 None => {}
