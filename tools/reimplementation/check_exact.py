@@ -427,7 +427,14 @@ def pct1(x):
     if "double-even" in WRONG:
         return f"{100 * x:.1f}%"
     from decimal import Decimal, ROUND_HALF_UP
-    return str((Decimal(repr(x)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + "%"
+    text = str((Decimal(repr(x)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    # OUTPUT.md, "Shares that are almost all or almost none": a share that is neither 0 nor 1
+    # never prints as 0.0 or 100.0.
+    if 0 < x < 1 and text == "100.0":
+        text = ">99.9"
+    if 0 < x < 1 and text == "0.0":
+        text = "<0.1"
+    return text + "%"
 
 
 def check_nested_html(npath, hpath):
