@@ -1767,7 +1767,7 @@ fn horizon_words(years: u32) -> String {
 /// run's table: `deter VERSION | SCENARIO (FILE)` (`source`: the file as given), then the
 /// runs line with `timing` ([`crate::report::table::timing_words`], informative) after ` | `.
 pub fn table(n: &Nested, scenario: &str, source: &str, years: u32, timing: &str) -> String {
-    let pct = |x: f64| format!("{}%", crate::report::percent_of_share(x, 1));
+    let pct = crate::report::share_percent;
     let rows: Vec<Vec<String>> = n
         .outcomes
         .iter()
@@ -2080,7 +2080,7 @@ pub fn compare_table(
     years: u32,
     timing: &str,
 ) -> String {
-    let pct = |x: f64| format!("{}%", crate::report::percent_of_share(x, 1));
+    let pct = crate::report::share_percent;
     let pts = |x: f64| crate::report::percent_signed(x, 1);
     let rows: Vec<Vec<String>> = c
         .effects

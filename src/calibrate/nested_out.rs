@@ -453,11 +453,6 @@ fn legend() -> Markup {
 }
 
 #[cfg(feature = "html")]
-fn pct(x: f64) -> String {
-    format!("{}%", crate::report::percent_of_share(x, 1))
-}
-
-#[cfg(feature = "html")]
 /// A horizon in words: `1 year`, `10 years`.
 fn years(y: u32) -> String {
     format!("{y} year{}", if y == 1 { "" } else { "s" })
@@ -507,7 +502,7 @@ pub fn html(n: &Nested, scenario: &str, posterior_file: Option<&str>) -> String 
                 @for ((o, p), e) in n.outcomes.iter().zip(&n.per_draw).zip(&EVENTS) {
                     tr {
                         td { (e.label) }
-                        td class="n" data-v=(o.mean) { (pct(o.mean)) }
+                        td class="n" data-v=(o.mean) { (crate::report::share_percent(o.mean)) }
                         td class="n" {
                             (super::nested::parameter_interval_cell(
                                 n.draws,
@@ -604,8 +599,8 @@ pub fn compare_html(
                 @for ((e, p), ev) in c.effects.iter().zip(&c.per_draw).zip(&EVENTS) {
                     tr {
                         td { (ev.label) }
-                        td class="n" { (pct(e.mean_a)) }
-                        td class="n" { (pct(e.mean_b)) }
+                        td class="n" { (crate::report::share_percent(e.mean_a)) }
+                        td class="n" { (crate::report::share_percent(e.mean_b)) }
                         td class="n" data-v=(e.mean) { (pts(e.mean)) " pp" }
                         td class="n" {
                             (super::nested::parameter_interval_cell(
@@ -617,7 +612,7 @@ pub fn compare_html(
                         td class="n" {
                             (super::nested::mean_interval_cell(super::nested::interval95(e.mean, e.se_mean), e.se_mean, p, super::nested::pts_interval))
                         }
-                        td class="n" { (pct(e.p_b_lower)) }
+                        td class="n" { (crate::report::share_percent(e.p_b_lower)) }
                     }
                 }
             }

@@ -201,7 +201,7 @@ fn settings_fault(
     let src = std::fs::read_to_string(file).unwrap_or_default();
     let doc = toml::de::DeTable::parse(&src).ok();
     let name = file.display().to_string();
-    let faults = changes
+    let mut faults = changes
         .iter()
         .map(|c| {
             let message = format!(
@@ -245,7 +245,6 @@ fn settings_fault(
             .with_help(Some(help))
         })
         .collect::<Vec<_>>();
-    let mut faults = faults;
     if more {
         faults.push(
             crate::scenario::Diagnostic::file_level(

@@ -1071,12 +1071,6 @@ fn percent(x: f64) -> String {
     format!("{}%", crate::report::percent(x, 1))
 }
 
-/// A probability or share of futures as a percentage, never shown as 0% or 100% unless it
-/// is ([`crate::report::percent_of_share`]): `0.9996` -> `>99.9%`.
-fn share(x: f64) -> String {
-    format!("{}%", crate::report::percent_of_share(x, 1))
-}
-
 /// A difference of probabilities in percentage points, one decimal: `0.38` -> `38.0 pp`.
 fn points(x: f64) -> String {
     format!("{} pp", crate::report::percent(x, 1))
@@ -1216,9 +1210,9 @@ pub fn robustness_table(r: &Robustness<'_>) -> RobustnessReport {
         for (i, &(rank, p)) in order.iter().enumerate() {
             let r = &rb[p];
             let e = mc.as_ref().map(|e| e[p]);
-            let sat = r
-                .satisficing
-                .map_or(String::new(), |s| format!("  {:>10}", share(s)));
+            let sat = r.satisficing.map_or(String::new(), |s| {
+                format!("  {:>10}", crate::report::share_percent(s))
+            });
             let shown_rank = match (rank, within[i]) {
                 (Some(r), Some(true)) => format!("{r}~"),
                 (Some(r), _) => r.to_string(),
@@ -1229,9 +1223,9 @@ pub fn robustness_table(r: &Robustness<'_>) -> RobustnessReport {
                 "  {:<4} {:<w$} {:>7} {:>7} {:>7} {:>13} {:>10} {:>7} {:>10}{sat}{}",
                 shown_rank,
                 policies[p],
-                share(r.mean),
-                share(r.p10),
-                share(r.p90),
+                crate::report::share_percent(r.mean),
+                crate::report::share_percent(r.p10),
+                crate::report::share_percent(r.p90),
                 e.map_or("-".into(), |e| plus_minus(e.probability)),
                 points(r.max_regret),
                 e.map_or("-".into(), |e| plus_minus(e.max_regret)),
@@ -1404,15 +1398,15 @@ fn robustness_section(
                             @if within[i] == Some(true) { "~" }
                         }
                         td { (label(rank, p)) }
-                        td class="n" { (share(r.mean)) }
-                        @for x in [r.p10, r.p90] { td class="n" { (share(x)) } }
+                        td class="n" { (crate::report::share_percent(r.mean)) }
+                        @for x in [r.p10, r.p90] { td class="n" { (crate::report::share_percent(x)) } }
                         td class="n" { (e.map_or("-".into(), |e| plus_minus(e.probability))) }
                         td class="n" { (points(r.max_regret)) }
                         td class="n" { (e.map_or("-".into(), |e| plus_minus(e.max_regret))) }
                         td class="n" { (points(r.p90_regret)) }
                         td class="n" {
                             @if let (Some(x), Some(t)) = (r.satisficing, threshold) {
-                                (share(x)) " ("
+                                (crate::report::share_percent(x)) " ("
                                 (if dir == Direction::LowerIsBetter { "<=" } else { ">=" })
                                 " " (percent(t)) ")"
                             }

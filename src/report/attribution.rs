@@ -839,8 +839,8 @@ fn attribution_entity(ei: usize, e: &EntityAttributionOut, single: Option<&str>)
                     @let parts = [&x.removing_all, &x.military, &x.political, &x.economic];
                     tr {
                         td { (EVENTS[k].label) }
-                        (num_cell(&format!("{base}/p_as_is"), x.p_as_is, format!("{}%", super::percent_of_share(x.p_as_is, 1))))
-                        (num_cell(&format!("{base}/p_all_removed"), x.p_all_removed, format!("{}%", super::percent_of_share(x.p_all_removed, 1))))
+                        (num_cell(&format!("{base}/p_as_is"), x.p_as_is, super::share_percent(x.p_as_is)))
+                        (num_cell(&format!("{base}/p_all_removed"), x.p_all_removed, super::share_percent(x.p_all_removed)))
                         @for (j, ((key, _), c)) in HTML_PARTS.iter().zip(parts).enumerate() {
                             (html_change_cells(&format!("{base}/{key}"), "change", c.change, c.paired95_lo, c.paired95_hi, &c.undefined))
                             @if j > 0 {

@@ -143,14 +143,8 @@ fn mean_interval_cells(k: &str, m: &super::compare::MeanDiff) -> Markup {
     }
 }
 
-/// A share or probability, never shown as 0% or 100% unless it is
-/// ([`super::percent_of_share`]).
-fn share(x: f64) -> String {
-    format!("{}%", super::percent_of_share(x, 1))
-}
-
 fn share_cell(k: &str, v: f64) -> Markup {
-    num_cell(k, v, share(v))
+    num_cell(k, v, super::share_percent(v))
 }
 
 fn num(x: f64) -> String {
@@ -774,7 +768,7 @@ fn survival_section(r: &Report, single: bool) -> Markup {
             h2 { "Time to first use of force" }
             p {
                 "Share of runs without any use of force (MID level 4 or 5) by each time. At the horizon: "
-                (num_span("/metrics/years_to_first_use_of_force/censored_share", censored, share(censored)))
+                (num_span("/metrics/years_to_first_use_of_force/censored_share", censored, super::share_percent(censored)))
                 "."
             }
             (figure(

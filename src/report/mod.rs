@@ -80,6 +80,12 @@ pub fn percent_of_share(x: f64, decimals: usize) -> String {
     text
 }
 
+/// A share or probability at one decimal with its percent sign, as every table and page prints
+/// one: [`percent_of_share`] ("22.9%", ">99.9%", "<0.1%", "100.0%").
+pub fn share_percent(x: f64) -> String {
+    format!("{}%", percent_of_share(x, 1))
+}
+
 /// [`percent`] with its sign always written: "+75.6", "-0.4", "+0.0".
 pub fn percent_signed(x: f64, decimals: usize) -> String {
     let body = shifted_rounded(x.abs(), 2, decimals);

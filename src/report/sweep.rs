@@ -312,7 +312,7 @@ fn heatmap(
                     .pos(Pos::new(HPos::Center, VPos::Center));
                 chart
                     .draw_series(std::iter::once(Text::new(
-                        format!("{}%", crate::report::percent_of_share(v, 1)),
+                        crate::report::share_percent(v),
                         (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y)),
                         style,
                     )))

@@ -20,7 +20,7 @@ fn level_words(l: Option<&super::LevelsOut>) -> String {
 /// A share or probability in percent at one decimal, never printed as 0 or 100 unless it is
 /// ([`super::percent_of_share`]), right-aligned in five characters ("100.0", ">99.9").
 fn share(x: f64) -> String {
-    format!("{:>5}%", super::percent_of_share(x, 1))
+    format!("{:>6}", super::share_percent(x))
 }
 
 /// A share of crises in percent at one decimal, where a share that is neither 0 nor 1 is
