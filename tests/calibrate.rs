@@ -132,6 +132,7 @@ fn a_resumed_calibration_equals_an_uninterrupted_one_for_any_thread_count() {
         seed: 11,
         calibration_sha256: "x".into(),
         besides_settings_sha256: "x'".into(),
+        inputs: vec![("the record of case `a`".into(), "r".into())],
     };
     let whole = deter::engine::with_threads(1, || {
         let mut s = State::new(settings.clone(), 1);

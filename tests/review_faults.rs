@@ -1593,6 +1593,118 @@ fn a_resume_refused_for_more_than_its_settings_says_so() {
     succeeded(&resume());
 }
 
+/// Review: a calibration refused at `--resume` (or at a fresh start without --force) because
+/// a record, a case scenario or a fixed value changed said only "another calibration (its
+/// file, a record or case scenario, or the fixed values of `set` and --set), seed or engine
+/// version", so the user had to find which of a dozen files they had touched. The state now
+/// records each part's fingerprint, and the refusal names the part that differs; a state
+/// without them (an older deter's) is refused in the general words as before.
+#[test]
+fn a_refused_calibration_names_the_part_that_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history");
+    let record = std::fs::read_to_string(history.join("serbia-kosovo.record.toml")).unwrap();
+    let scenario = std::fs::read_to_string(history.join("serbia-kosovo-2008.toml")).unwrap();
+    write(dir.path(), "serbia-kosovo.record.toml", &record);
+    write(dir.path(), "serbia-kosovo-2008.toml", &scenario);
+    let f = write(
+        dir.path(),
+        "c.toml",
+        "seed = 5\nparticles = 20\nmax_generations = 2\npredictive_draws = 5\n\
+         statistics = [\"threat_or_display\", \"use_of_force\", \"war\"]\n\
+         cases = [\"serbia-kosovo.record.toml\"]\n[[parameter]]\npath = \"model.war_cost\"\n\
+         range = [0.1, 3.0]\n",
+    );
+    let out = dir.path().join("cal");
+    let (f_s, out_s) = (f.to_str().unwrap(), out.to_str().unwrap());
+    succeeded(&run(&["calibrate", f_s, "--out", out_s, "-q"]));
+    let refused = |more: &[&str]| {
+        let mut args = vec!["calibrate", f_s, "--out", out_s, "-q"];
+        args.extend(more);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{more:?}: {}", stderr(&o));
+        stderr(&o)
+    };
+    let record_part = "the record of case `serbia-kosovo`";
+    let scenario_part = "the scenario of case `serbia-kosovo`";
+    let fixed_part = "the fixed values of `set` and --set";
+    // A record edited (a coding's certainty): named, alone, at --resume and at a fresh start.
+    let edited = record.replacen("certainty = \"high\"", "certainty = \"medium\"", 1);
+    assert_ne!(edited, record);
+    write(dir.path(), "serbia-kosovo.record.toml", &edited);
+    let err = refused(&["--resume"]);
+    assert!(
+        err.contains(&format!("(it differs in {record_part})")),
+        "{err}"
+    );
+    let err = refused(&[]);
+    assert!(
+        err.contains(&format!(
+            "is not this calibration's: it differs in {record_part})"
+        )),
+        "{err}"
+    );
+    write(dir.path(), "serbia-kosovo.record.toml", &record);
+    // The case scenario edited: named, and not the record.
+    let scenario_edited = scenario.replacen("stakes = 1.0", "stakes = 0.9", 1);
+    assert_ne!(scenario_edited, scenario);
+    write(dir.path(), "serbia-kosovo-2008.toml", &scenario_edited);
+    let err = refused(&["--resume"]);
+    assert!(
+        err.contains(&format!("(it differs in {scenario_part})")),
+        "{err}"
+    );
+    write(dir.path(), "serbia-kosovo-2008.toml", &scenario);
+    // A fixed value: named; the scenario, which takes it, is not named beside it.
+    let err = refused(&["--resume", "--set", "model.war_uncertainty=2"]);
+    assert!(
+        err.contains(&format!("(it differs in {fixed_part})")),
+        "{err}"
+    );
+    assert!(!err.contains(scenario_part), "{err}");
+    // A setting and the record: the setting at its key, the record in the last fault.
+    std::fs::write(
+        &f,
+        std::fs::read_to_string(&f)
+            .unwrap()
+            .replace("seed = 5", "seed = 6"),
+    )
+    .unwrap();
+    write(dir.path(), "serbia-kosovo.record.toml", &edited);
+    let err = refused(&["--resume"]);
+    assert!(err.contains("expected `seed` = 5"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "differs besides its settings too (in {record_part})"
+        )),
+        "{err}"
+    );
+    // A state that records no parts (an older deter's): the general words.
+    std::fs::write(
+        &f,
+        std::fs::read_to_string(&f)
+            .unwrap()
+            .replace("seed = 6", "seed = 5"),
+    )
+    .unwrap();
+    let state = out.join("state.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("inputs");
+    std::fs::write(&state, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let err = refused(&["--resume"]);
+    assert!(
+        err.contains(
+            "the state belongs to another calibration (its file, a record or case scenario"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains(record_part), "{err}");
+    // The files it started with resume it.
+    write(dir.path(), "serbia-kosovo.record.toml", &record);
+    succeeded(&run(&["calibrate", f_s, "--out", out_s, "-q", "--resume"]));
+}
+
 /// Review: `deter merge p0.json p0.json` said "error: `p0.json` (shard 0 of 2) is given
 /// twice" with no place, where `deter run a a --format csv` locates a file given twice at
 /// the argument. Now merge does too, before any part is read, and a hard link of a part is

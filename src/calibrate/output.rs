@@ -27,6 +27,12 @@ pub struct Provenance {
     /// (`Calibration::content_sha256_besides_settings`): recorded in the state, so that a
     /// state whose settings differ says whether anything else differs too.
     pub besides_settings_sha256: String,
+    /// What the calibration hash is made of, each part named as a message names it, with its
+    /// own SHA-256, in order: the calibration file's content besides its settings, the fixed
+    /// values of `set` and --set, and for each case its record, its scenario (after the fixed
+    /// values) and whether it is held out. Recorded in the state, so that a refused
+    /// `--resume` or fresh start says which part differs ([`differing_inputs`]).
+    pub inputs: Vec<(String, String)>,
 }
 
 impl Provenance {
@@ -139,6 +145,7 @@ pub fn state_json(state: &State, prov: &Provenance) -> String {
         "engine_version": prov.engine_version,
         "calibration_sha256": prov.calibration_sha256,
         "besides_settings_sha256": prov.besides_settings_sha256,
+        "inputs": prov.inputs.iter().map(|(what, sha)| serde_json::json!({"input": what, "sha256": sha})).collect::<Vec<_>>(),
         "settings": {
             "particles": s.particles, "max_generations": s.max_generations, "quantile": s.quantile,
             "min_acceptance": s.min_acceptance, "target_tolerance": s.target_tolerance,
@@ -180,43 +187,148 @@ pub enum StateFault {
         settings: Vec<SettingChange>,
         more: bool,
         engine: Option<(String, String)>,
+        /// The parts besides the settings that differ, named ([`differing_inputs`]); None for
+        /// a state written before they were recorded.
+        inputs: Option<Vec<String>>,
     },
+}
+
+/// The parts of the calibration (`prov.inputs`) whose SHA-256 differs from the one recorded in
+/// the state `v` (or that only one of them has), in this calibration's order then the state's;
+/// None when the state records none (written before deter recorded them). When the fixed
+/// values differ, the case scenarios (which take them) are left out: they differ with them.
+pub fn differing_inputs(v: &serde_json::Value, prov: &Provenance) -> Option<Vec<String>> {
+    let recorded: Vec<(String, String)> = v["inputs"]
+        .as_array()?
+        .iter()
+        .map(|x| {
+            Some((
+                x["input"].as_str()?.to_string(),
+                x["sha256"].as_str()?.to_string(),
+            ))
+        })
+        .collect::<Option<_>>()?;
+    let sha_in = |list: &[(String, String)], what: &str| {
+        list.iter()
+            .find(|(w, _)| w == what)
+            .map(|(_, sha)| sha.clone())
+    };
+    let mut differ: Vec<String> = prov
+        .inputs
+        .iter()
+        .filter(|(what, sha)| sha_in(&recorded, what).as_ref() != Some(sha))
+        .map(|(what, _)| what.clone())
+        .collect();
+    differ.extend(
+        recorded
+            .iter()
+            .filter(|(what, _)| sha_in(&prov.inputs, what).is_none())
+            .map(|(what, _)| what.clone()),
+    );
+    if differ.iter().any(|w| w == FIXED_VALUES) {
+        differ.retain(|w| !w.starts_with(SCENARIO_OF_CASE));
+    }
+    Some(differ)
+}
+
+/// The name of the fixed values' part in [`Provenance::inputs`].
+pub const FIXED_VALUES: &str = "the fixed values of `set` and --set";
+/// The start of the name of a case scenario's part in [`Provenance::inputs`].
+pub const SCENARIO_OF_CASE: &str = "the scenario of case ";
+
+/// [`Provenance::inputs`] of a calibration, each part's SHA-256 from `hash` of its text: the
+/// calibration file besides its settings (`besides_settings`, its fingerprint), the fixed
+/// values, and each case's record (`record_sha256`), scenario (`scenario_sha256`) and
+/// held-out flag.
+pub fn calibration_inputs(
+    cal: &Calibration,
+    besides_settings: &str,
+    scenario_sha256: impl Fn(&crate::Scenario) -> String,
+    hash: impl Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    let mut fixed = String::new();
+    for (path, value) in &cal.fixed {
+        let _ = writeln!(fixed, "{path}={value}");
+    }
+    let mut inputs = vec![
+        (
+            "the calibration file's content besides its settings".to_string(),
+            besides_settings.to_string(),
+        ),
+        (FIXED_VALUES.to_string(), hash(&fixed)),
+    ];
+    for c in &cal.cases {
+        let id = &c.record.id;
+        inputs.push((
+            format!("the record of case `{id}`"),
+            c.record.content_sha256.clone(),
+        ));
+        inputs.push((
+            format!("{SCENARIO_OF_CASE}`{id}`"),
+            scenario_sha256(&c.scenario),
+        ));
+        inputs.push((
+            format!("whether case `{id}` is held out"),
+            hash(if c.held_out { "held out" } else { "calibrated" }),
+        ));
+    }
+    inputs
+}
+
+impl StateFault {
+    /// What differs between the state and this calibration, as far as the state says:
+    /// settings with both values, the named parts (or, for a state that does not name them
+    /// and whose settings differ, that something else does too), the engine version.
+    pub fn differences(&self) -> Vec<String> {
+        let StateFault::Another {
+            settings,
+            more,
+            engine,
+            inputs,
+        } = self
+        else {
+            return Vec::new();
+        };
+        let mut differs: Vec<String> = settings
+            .iter()
+            .map(|c| format!("`{}` {} in the state, {} now", c.key, c.state, c.now))
+            .collect();
+        let and = if differs.is_empty() { "" } else { "and in " };
+        match inputs {
+            Some(named) if *more && !named.is_empty() => {
+                differs.push(format!("{and}{}", named.join(", ")));
+            }
+            _ if *more && !differs.is_empty() => differs.push(
+                "and in the calibration file's other content, a record or case scenario, or \
+                 the fixed values"
+                    .into(),
+            ),
+            _ => {}
+        }
+        if let Some((then, now)) = engine {
+            differs.push(format!("engine version {then} in the state, {now} now"));
+        }
+        differs
+    }
 }
 
 impl std::fmt::Display for StateFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StateFault::Damaged(why) => write!(f, "not a calibration state ({why})"),
-            StateFault::Another {
-                settings,
-                more,
-                engine,
-            } => {
-                let mut differs: Vec<String> = settings
-                    .iter()
-                    .map(|c| format!("`{}` {} in the state, {} now", c.key, c.state, c.now))
-                    .collect();
-                if *more && !differs.is_empty() {
-                    differs.push(
-                        "and in the calibration file's other content, a record or case \
-                         scenario, or the fixed values"
-                            .into(),
-                    );
-                }
-                if let Some((then, now)) = engine {
-                    differs.push(format!("engine version {then} in the state, {now} now"));
-                }
+            StateFault::Another { settings, .. } => {
+                let differs = self.differences();
                 write!(
                     f,
                     "the state belongs to another calibration (its file, a record or case \
                      scenario, or the fixed values of `set` and --set), seed or engine version"
                 )?;
                 if !differs.is_empty() {
-                    write!(
-                        f,
-                        " (it differs in {}: a calibration's settings are part of what it is)",
-                        differs.join(", ")
-                    )?;
+                    write!(f, " (it differs in {}", differs.join(", "))?;
+                    if !settings.is_empty() {
+                        write!(f, ": a calibration's settings are part of what it is")?;
+                    }
+                    write!(f, ")")?;
                 }
                 write!(
                     f,
@@ -314,6 +426,7 @@ pub fn parse_state(
             settings: changes,
             more,
             engine,
+            inputs: differing_inputs(&v, prov),
         });
     }
     let d = v["d"].as_u64().ok_or_else(|| bad("d"))? as usize;

@@ -107,7 +107,7 @@ fn check_not_another(
             "choose another --out, or add --force to replace it".into(),
         ));
     }
-    if let Some(ours) = text.ok().and_then(|t| our_state_in(&t, sha256)) {
+    if let Some(ours) = text.as_ref().ok().and_then(|t| our_state_in(t, sha256)) {
         return match interrupted_generations(&ours) {
             None => Ok(()),
             Some(generations) => Err(at_out(
@@ -126,11 +126,23 @@ fn check_not_another(
             )),
         };
     }
+    // What differs, where the state says: named parts and settings (`StateFault`'s words).
+    let which = match text
+        .as_deref()
+        .map(|t| output::parse_state(t, prov, settings))
+    {
+        Ok(Err(fault @ output::StateFault::Another { .. })) => fault.differences().join(", "),
+        _ => String::new(),
+    };
+    let which = if which.is_empty() {
+        "another file, case, `set` value or seed".to_string()
+    } else {
+        format!("it differs in {which}")
+    };
     Err(at_out(
         format!(
             "expected a directory of this calibration, found `{}`, which holds the results of \
-             another calibration (its `state.json` is not this calibration's: another file, \
-             case, `set` value or seed)",
+             another calibration (its `state.json` is not this calibration's: {which})",
             args.out.display()
         ),
         "choose another --out, or add --force to replace them".into(),
@@ -190,12 +202,13 @@ fn not_a_state(text: &str, prov: &output::Provenance, settings: &abc::Settings) 
 /// located at its key in the file (at the file when the file leaves it at its default), with
 /// the state's value to resume with; and when more than the settings differs (`more`: the
 /// file's other content, a record, a case scenario, the fixed values), a last fault saying
-/// so, since setting them back would not make it this calibration.
+/// so, naming them when the state does (`Some(Some(names))`), since setting them back would
+/// not make it this calibration.
 fn settings_fault(
     file: &std::path::Path,
     state: &std::path::Path,
     changes: &[output::SettingChange],
-    more: bool,
+    more: Option<Option<Vec<String>>>,
     afresh: &str,
 ) -> CliError {
     let src = std::fs::read_to_string(file).unwrap_or_default();
@@ -245,15 +258,19 @@ fn settings_fault(
             .with_help(Some(help))
         })
         .collect::<Vec<_>>();
-    if more {
+    if let Some(named) = more {
+        let which = match named {
+            Some(named) if !named.is_empty() => named.join(", "),
+            _ => "the calibration file's other content, a record or case scenario, or the \
+                  fixed values of `set` and --set"
+                .to_string(),
+        };
         faults.push(
             crate::scenario::Diagnostic::file_level(
                 &name,
                 format!(
-                    "the calibration in `{}` differs besides its settings too (in the \
-                     calibration file's other content, a record or case scenario, or the fixed \
-                     values of `set` and --set): the settings above alone do not make it this \
-                     calibration",
+                    "the calibration in `{}` differs besides its settings too (in {which}): \
+                     the settings above alone do not make it this calibration",
                     state.display()
                 ),
             )
@@ -480,6 +497,12 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         seed: cal.settings.seed,
         calibration_sha256,
         besides_settings_sha256: calibration_hash_of(&cal, &cal.content_sha256_besides_settings),
+        inputs: output::calibration_inputs(
+            &cal,
+            &cal.content_sha256_besides_settings,
+            scenario_hash,
+            scenario_hash_text,
+        ),
     };
     check_not_another(args, &prov, &cal.settings)?;
     let mut state = if args.resume {
@@ -520,9 +543,18 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
                         .into(),
                 },
             ),
-            output::StateFault::Another { settings, more, .. } if !settings.is_empty() => {
-                settings_fault(&args.file, &state_path, &settings, more, afresh)
-            }
+            output::StateFault::Another {
+                settings,
+                more,
+                inputs,
+                ..
+            } if !settings.is_empty() => settings_fault(
+                &args.file,
+                &state_path,
+                &settings,
+                more.then_some(inputs),
+                afresh,
+            ),
             // Which file: the directory may hold several calibrations' states over time. A
             // state of another calibration is told how to resume it first, so the way afresh
             // is the other one ("or ...").
