@@ -1593,6 +1593,95 @@ fn a_resume_refused_for_more_than_its_settings_says_so() {
     succeeded(&resume());
 }
 
+/// Review: the per-run rows (`--per-run`) had no column for non-state incidents or the
+/// record's other counts, so "non-state violence 98.9%" and the yearly counts could not be
+/// recomputed from them. Each row now ends with the run's count of each kind (docs/OUTPUT.md):
+/// the share of rows with an incident is the reported probability, each column's mean over
+/// the rows is the sum over the years of the yearly count's mean, and a row's highest level
+/// agrees with its counts.
+#[test]
+fn the_per_run_rows_carry_the_runs_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows_path = dir.path().join("rows.csv");
+    let json_path = dir.path().join("run.json");
+    succeeded(&run(&[
+        "run",
+        BUNDLED,
+        "--runs",
+        "600",
+        "--no-attribution",
+        "--format",
+        "json",
+        "--quiet",
+        "--per-run",
+        rows_path.to_str().unwrap(),
+        "--out",
+        json_path.to_str().unwrap(),
+    ]));
+    let text = std::fs::read_to_string(&rows_path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let kinds = [
+        "crisis_triggers",
+        "threats",
+        "displays",
+        "uses_of_force",
+        "wars",
+        "non_state_incidents",
+        "target_triggers",
+    ];
+    assert_eq!(
+        &header[header.len() - kinds.len()..],
+        &kinds[..],
+        "{header:?}"
+    );
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 600);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let n = rows.len() as f64;
+    let count = |r: &Vec<&str>, k: &str| r[col(k)].parse::<u64>().unwrap();
+    let with_incident = rows
+        .iter()
+        .filter(|r| count(r, "non_state_incidents") > 0)
+        .count() as f64;
+    assert_eq!(
+        with_incident / n,
+        v["outcomes"]["non_state_incident"]["p"].as_f64().unwrap()
+    );
+    for k in kinds {
+        let mean = rows.iter().map(|r| count(r, k)).sum::<u64>() as f64 / n;
+        let yearly: f64 = v["yearly"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|y| y["counts"][k]["mean"].as_f64().unwrap())
+            .sum();
+        assert!(
+            (mean - yearly).abs() < 1e-9,
+            "{k}: rows {mean}, yearly {yearly}"
+        );
+    }
+    for r in &rows {
+        let level: u8 = r[col("max_level")].parse().unwrap();
+        let highest = [
+            ("wars", 5),
+            ("uses_of_force", 4),
+            ("displays", 3),
+            ("threats", 2),
+        ]
+        .into_iter()
+        .find(|(k, _)| count(r, k) > 0)
+        .map_or(0, |(_, l)| l);
+        if level >= 2 {
+            assert_eq!(highest, level, "{r:?}");
+        } else {
+            assert_eq!(highest, 0, "{r:?}");
+        }
+    }
+}
+
 /// Review: a calibration refused at `--resume` (or at a fresh start without --force) because
 /// a record, a case scenario or a fixed value changed said only "another calibration (its
 /// file, a record or case scenario, or the fixed values of `set` and --set), seed or engine

@@ -487,7 +487,7 @@ mod tests {
         let sweep = dir.path().join("w.toml");
         std::fs::write(&sweep, "base = \"s.toml\"\n").unwrap();
         let rows = dir.path().join("rows.csv");
-        std::fs::write(&rows, crate::engine::RUN_ROWS_HEADER).unwrap();
+        std::fs::write(&rows, crate::engine::run_rows_header()).unwrap();
         for path in [&sweep, &rows] {
             let (refused, n) = reads(|| other_kind(path, "scenario", "deter run"));
             assert!(refused.is_some(), "{}", path.display());

@@ -169,8 +169,24 @@ pub fn run(
     driver::drive(&units, plan.first, plan.count, hooks).map(|w| w.aggregate)
 }
 
-/// Header of the per-run CSV written by [`run_with_rows`].
-pub const RUN_ROWS_HEADER: &str = "run,rivalry,max_level,crises,disputes,first_force_month,gdp_lost,final_balance,cost_military,cost_political,cost_economic\n";
+/// Header of the per-run CSV written by [`run_with_rows`] (docs/OUTPUT.md, "Per-run rows"):
+/// the run's facts, then the run's count of each kind of [`crate::outputs::COUNTS`], by its
+/// key, in that order. Ends with a newline.
+pub fn run_rows_header() -> &'static str {
+    static HEADER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let mut h = String::from(
+            "run,rivalry,max_level,crises,disputes,first_force_month,gdp_lost,final_balance,\
+             cost_military,cost_political,cost_economic",
+        );
+        for c in &crate::outputs::COUNTS {
+            h.push(',');
+            h.push_str(c.key);
+        }
+        h.push('\n');
+        h
+    });
+    &HEADER
+}
 
 /// Blocks simulated together before their rows are written, per thread: bounds the memory
 /// held for per-run rows.
@@ -183,7 +199,7 @@ fn write_rows(compiled: &Compiled, index: u64, record: &RunRecord, out: &mut Vec
             .first_force_step
             .map(|s| s.to_string())
             .unwrap_or_default();
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{index},{},{},{},{},{force},{},{},{},{},{}",
             r.id,
@@ -196,6 +212,10 @@ fn write_rows(compiled: &Compiled, index: u64, record: &RunRecord, out: &mut Vec
             rec.level_costs.political,
             rec.level_costs.economic
         );
+        for n in &rec.counts {
+            let _ = write!(out, ",{n}");
+        }
+        out.push(b'\n');
     }
 }
 
@@ -208,7 +228,7 @@ pub fn run_with_rows(
     hooks: Hooks<'_>,
     sink: &mut dyn std::io::Write,
 ) -> Result<Result<Aggregate, Interrupted>, std::io::Error> {
-    sink.write_all(RUN_ROWS_HEADER.as_bytes())?;
+    sink.write_all(run_rows_header().as_bytes())?;
     let units = RowRuns(Runs {
         compiled,
         plan: *plan,

@@ -1377,7 +1377,7 @@ pub fn write_rows_file(
     let mut file = crate::output::AtomicFile::create(path)?;
     {
         let mut w = std::io::BufWriter::with_capacity(64 << 10, file.file());
-        w.write_all(crate::engine::RUN_ROWS_HEADER.as_bytes())?;
+        w.write_all(crate::engine::run_rows_header().as_bytes())?;
         if let Err(e) = write_rows(files, &mut w, cancel)? {
             return Ok(Err(e));
         }

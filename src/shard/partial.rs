@@ -29,7 +29,7 @@ use crate::engine::Aggregate;
 /// The value of `header.format`.
 pub const FORMAT: &str = "deter-partial";
 /// The value of `header.format_version`; bumped by any change a reader must know about.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 
 /// What was sharded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
