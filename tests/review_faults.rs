@@ -1664,6 +1664,8 @@ fn the_per_run_rows_carry_the_runs_counts() {
         );
     }
     for r in &rows {
+        // Each crisis opportunity is one trigger (docs/OUTPUT.md).
+        assert_eq!(r[col("crisis_triggers")], r[col("crises")], "{r:?}");
         let level: u8 = r[col("max_level")].parse().unwrap();
         let highest = [
             ("wars", 5),
