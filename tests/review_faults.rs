@@ -1593,6 +1593,78 @@ fn a_resume_refused_for_more_than_its_settings_says_so() {
     succeeded(&resume());
 }
 
+/// Trial 18: three faults said in other words than their siblings. A country whose id is a
+/// power's was refused without the power's line, where a duplicate id shows its first
+/// definition; an overlay's invalid base was named without the path it resolved to, where a
+/// sweep's base, a record's scenario and a calibration's cases give it; a sweep's empty
+/// `values` said "`values` is empty" with no help, where an empty `cases` or `statistics`
+/// says what to name.
+#[test]
+fn a_fault_is_said_as_its_siblings_say_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundled =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BUNDLED))
+            .unwrap();
+    // A country with a power's id: the power's definition shown, as a duplicate's.
+    let clash = write(
+        dir.path(),
+        "clash.toml",
+        &bundled.replacen("id = \"MNE\"", "id = \"USA\"", 1),
+    );
+    let power_line = bundled
+        .lines()
+        .position(|l| l.starts_with("id = \"USA\""))
+        .unwrap()
+        + 1;
+    let o = run(&["validate", clash.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "`USA` is already the id of a power (first defined on line {power_line})"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("first defined here"), "{err}");
+    // An overlay whose base is not valid: the base named with where it was found.
+    write(dir.path(), "empty.toml", "");
+    let overlay = write(dir.path(), "ov.toml", "extends = \"empty.toml\"\n");
+    let o = run(&["validate", overlay.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "the base scenario `empty.toml` (at `{}`) is not valid (see below)",
+            dir.path().join("empty.toml").display()
+        )),
+        "{err}"
+    );
+    // A sweep's empty `values`: what to name, with the parameter's range.
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BUNDLED);
+    let sweep = write(
+        dir.path(),
+        "sv.grid",
+        &format!(
+            "base = \"{}\"\nruns = 5\ndesign = \"grid\"\n[[parameter]]\npath = \"model.war_cost\"\n\
+             role = \"uncertainty\"\nvalues = []\n",
+            base.display()
+        ),
+    );
+    let o = run(&["validate", sweep.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("parameter[0].values: name at least one value"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "help: `values = [...]`: the values of `model.war_cost` to take, each a number in"
+        ),
+        "{err}"
+    );
+}
+
 /// Review: the per-run rows (`--per-run`) had no column for non-state incidents or the
 /// record's other counts, so "non-state violence 98.9%" and the yearly counts could not be
 /// recomputed from them. Each row now ends with the run's count of each kind (docs/OUTPUT.md):

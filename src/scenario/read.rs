@@ -434,7 +434,7 @@ fn read_source_at(
 ) -> Result<Scenario, Diagnostics> {
     let doc = input::parse(src, file, SCENARIO_FILE)?;
     let root = doc.get_ref();
-    let mut reader = Reader(Input::new(file, src), horizon, Vec::new());
+    let mut reader = Reader(Input::new(file, src), horizon, Vec::new(), Vec::new());
 
     let base = match lookup(root, "extends") {
         None => None,
@@ -518,7 +518,10 @@ fn read_source_at(
                         reader.error(
                             span,
                             "extends",
-                            format!("the base scenario `{rel}` is not valid (see below)"),
+                            format!(
+                                "the base scenario `{rel}` (at `{}`) is not valid (see below)",
+                                base_path.display()
+                            ),
                         );
                         reader.diags.extend(inner.0);
                     }
@@ -604,7 +607,14 @@ fn key_span(t: &DeTable<'_>, key: &str) -> Option<Range<usize>> {
 /// The scenario reader: the shared input core plus the scenario's keys and checks.
 /// The input core over one file, and the horizon of the run when the caller gives one
 /// (`--horizon-years`, a program's `horizon_years`), against which dated entries are checked.
-struct Reader<'a>(Input<'a>, Option<GivenHorizon>, Vec<Dropped>);
+/// The last field: the powers' ids this file defines, at their spans (a country's id that
+/// is a power's points at the power's).
+struct Reader<'a>(
+    Input<'a>,
+    Option<GivenHorizon>,
+    Vec<Dropped>,
+    Vec<(String, Range<usize>)>,
+);
 
 /// A rivalry left out of the scenario after its fault was reported (an unknown challenger
 /// or target, the same country on both sides, `rivalry` not an array of tables): a
@@ -1380,6 +1390,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        self.3 = seen;
     }
 
     fn countries(&mut self, root: &DeTable<'_>, s: &mut Scenario) {
@@ -1394,11 +1405,32 @@ impl<'a> Reader<'a> {
             };
             let errors_before = self.errors();
             if s.power_index(&id).is_some() {
-                self.error(
-                    id_span,
-                    &format!("{path}.id"),
-                    format!("`{id}` is already the id of a power"),
-                );
+                // Ids are unique among powers and countries: said as a duplicate id is, with
+                // the power's definition when this file has it (an overlay's base may).
+                match self.3.iter().find(|(p, _)| *p == id).map(|(_, sp)| sp.clone()) {
+                    Some(first) => {
+                        let line = super::diagnostic::line_col(self.src, first.start).0;
+                        let d = Diagnostic::at(
+                            self.file,
+                            self.src,
+                            id_span,
+                            &format!("{path}.id"),
+                            format!(
+                                "`{id}` is already the id of a power (first defined on line \
+                                 {line})"
+                            ),
+                        )
+                        .with_note_at(self.src, first, "first defined here");
+                        self.diags.push(d);
+                    }
+                    None => {
+                        self.error(
+                            id_span,
+                            &format!("{path}.id"),
+                            format!("`{id}` is already the id of a power"),
+                        );
+                    }
+                }
                 continue;
             }
             let existing = s.country_index(&id);

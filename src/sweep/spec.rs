@@ -1320,7 +1320,12 @@ pub(crate) fn read_parameter(
                     return None;
                 };
                 if items.is_empty() {
-                    r.error(vv.span(), &at, "`values` is empty".into());
+                    // Said as the calibration's empty `cases` and `statistics` are: what to
+                    // name, and how.
+                    r.error(vv.span(), &at, "name at least one value".into()).help = Some(format!(
+                        "`values = [...]`: the values of `{path}` to take, each {}",
+                        bounds.spec.expected()
+                    ));
                     return None;
                 }
                 let mut out = Vec::new();

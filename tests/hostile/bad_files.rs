@@ -198,8 +198,8 @@ bad_files! {
     deep_inline_tables: "deep-inline-tables.toml" => 6, "country[0].military", "max recursion depth met";
     enormous_array: "enormous-array.toml" => 20, "alliance[0].members", "10001 entries; at most 10000 are allowed";
     // extends
-    extends_cycle_a: "extends-cycle-a.toml" => 1, "extends", "the base scenario `extends-cycle-b.toml` is not valid";
-    extends_cycle_b: "extends-cycle-b.toml" => 1, "extends", "the base scenario `extends-cycle-a.toml` is not valid";
+    extends_cycle_a: "extends-cycle-a.toml" => 1, "extends", "the base scenario `extends-cycle-b.toml` (at `tests/bad/extends-cycle-b.toml`) is not valid";
+    extends_cycle_b: "extends-cycle-b.toml" => 1, "extends", "the base scenario `extends-cycle-a.toml` (at `tests/bad/extends-cycle-a.toml`) is not valid";
     extends_itself: "extends-itself.toml" => 1, "extends", "`extends` cycle: `extends-itself.toml` is already being read";
     extends_missing_file: "extends-missing-file.toml" => 1, "extends", "cannot read file `tests/bad/no-such-base.toml`: No such file or directory";
     extends_not_a_string: "extends-not-a-string.toml" => 1, "extends", "expected a string, found integer";
